@@ -2,7 +2,7 @@
 
 namespace lightvl {
 
-const char* error_code_name(ErrorCode code) {
+const char* error_code_name(ErrorCode code) noexcept {
   switch (code) {
     case ErrorCode::kInvalidArgument: return "invalid argument";
     case ErrorCode::kNotFound: return "not found";

@@ -1,0 +1,22 @@
+// Helpers shared by the lightvl subcommands: id lists, byte formatting, error reporting.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lightvl::cli {
+
+// Parses "1,2,3" (spaces allowed). Throws lightvl::Error(kInvalidArgument) naming the bad item.
+std::vector<int32_t> parse_id_list(const std::string& text);
+// Reads ids from a file: comma-, space- or newline-separated integers, or a JSON array.
+std::vector<int32_t> read_id_file(const std::string& path);
+// "1.50 GiB", "12.0 KiB", "512 B".
+std::string format_bytes(uint64_t bytes);
+
+// Runs `body`, turning lightvl::Error and other exceptions into "lightvl: error: ..." on stderr and
+// exit code 1 (2 for invalid arguments). Returns body's exit code otherwise.
+int run_guarded(const std::function<int()>& body);
+
+}  // namespace lightvl::cli

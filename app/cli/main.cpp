@@ -1,0 +1,31 @@
+// lightvl: the command-line front end of the SDK. Each subcommand lives in its own cmd_*.cpp.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <map>
+
+#include "cli_common.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"lightvl: run MiniMax-VL-01 / MiniMax-Text-01 models locally"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lightvl 0.1.0");
+  std::map<CLI::App*, lightvl::cli::Command> commands;
+  auto add = [&](lightvl::cli::Command (*adder)(CLI::App&)) {
+    const size_t before = app.get_subcommands({}).size();
+    lightvl::cli::Command command = adder(app);
+    commands[app.get_subcommands({})[before]] = std::move(command);
+  };
+  add(lightvl::cli::add_info);
+  add(lightvl::cli::add_logits);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  for (auto& [sub, command] : commands) {
+    if (sub->parsed()) return lightvl::cli::run_guarded(command);
+  }
+  return 2;
+}

@@ -1,0 +1,59 @@
+#include "lightvl/model.h"
+
+#include "engine/loaded_model.h"
+#include "engine/memory_estimate.h"
+#include "ops/threads.h"
+
+namespace lightvl {
+namespace {
+
+ModelInfo describe(const engine::LoadedModel& m, const std::string& dir) {
+  const io::TextConfig& t = m.config.text;
+  ModelInfo info;
+  info.directory = dir;
+  info.model_type = m.config.model_type;
+  info.config_form = io::config_form_name(t.form);
+  info.checkpoint_layout = io::checkpoint_layout_name(m.checkpoint.layout());
+  info.has_vision = m.config.is_vl();
+  info.vocab_size = t.vocab_size;
+  info.hidden_size = t.hidden_size;
+  info.num_layers = t.num_hidden_layers;
+  info.num_heads = t.num_attention_heads;
+  info.num_kv_heads = t.num_key_value_heads;
+  info.head_dim = t.head_dim;
+  info.rotary_dim = t.rotary_dim;
+  info.rope_theta = t.rope_theta;
+  info.num_experts = t.num_local_experts;
+  info.experts_per_token = t.num_experts_per_tok;
+  info.intermediate_size = t.intermediate_size;
+  for (io::AttentionKind k : t.layer_kinds) info.layer_kinds.push_back(io::attention_kind_name(k));
+  info.parameters = m.checkpoint.parameter_count();
+  for (const io::DTypeTotal& d : m.checkpoint.totals_by_dtype()) {
+    info.bytes_by_dtype.push_back({dtype_name(d.dtype), d.tensors, d.parameters, d.bytes});
+  }
+  info.ignored_tensors = m.validation.derived_buffers;
+  info.ignored_tensors.insert(info.ignored_tensors.end(), m.validation.unexpected.begin(), m.validation.unexpected.end());
+  return info;
+}
+
+}  // namespace
+
+std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptions& options) {
+  ops::set_cpu_threads(options.cpu_threads);
+  std::shared_ptr<Model> model(new Model());
+  model->loaded_ = std::make_unique<engine::LoadedModel>(dir);
+  model->info_ = describe(*model->loaded_, dir);
+  return model;
+}
+
+Model::~Model() = default;
+
+MemoryNeeds Model::memory_for_context(int64_t context_tokens, int kv_element_bytes) const {
+  uint64_t weights = 0;
+  for (const DTypeBytes& d : info_.bytes_by_dtype) weights += d.bytes;
+  const engine::MemoryEstimate e =
+      engine::estimate_memory(loaded_->text->spec(), weights, context_tokens, kv_element_bytes, 512);
+  return {context_tokens, e.weight_bytes, e.lightning_state_bytes, e.kv_cache_bytes, e.activation_bytes, e.total()};
+}
+
+}  // namespace lightvl

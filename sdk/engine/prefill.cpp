@@ -1,0 +1,41 @@
+#include "engine/prefill.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace lightvl::engine {
+
+Tensor prefill(const text::TextModel& model, const std::vector<int32_t>& ids, text::HybridState& state,
+               const PrefillOptions& options) {
+  require(!ids.empty(), ErrorCode::kInvalidArgument, "the prompt is empty: pass at least one token");
+  const int64_t total = int64_t(ids.size());
+  const int64_t vocab = model.spec().vocab_size;
+  for (size_t i = 0; i < ids.size(); ++i) {  // check every id before touching the state
+    require(ids[i] >= 0 && ids[i] < vocab, ErrorCode::kInvalidArgument,
+            "token id " + std::to_string(ids[i]) + " at position " + std::to_string(i) +
+                " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
+  }
+  const int64_t chunk = options.mode == FeedMode::kTokenByToken ? 1 : std::max<int64_t>(1, options.chunk_tokens);
+  Tensor logits = Tensor::zeros(DType::kF32, {options.all_logits ? total : 1, vocab});
+  for (int64_t start = 0; start < total; start += chunk) {
+    const int64_t end = std::min(total, start + chunk);
+    const std::vector<int32_t> piece(ids.begin() + start, ids.begin() + end);
+    Tensor hidden = model.forward(model.embed(piece), state);
+    if (options.all_logits) {
+      Tensor rows = model.logits(hidden);
+      std::memcpy(logits.slice_rows(start, end).raw(), rows.raw(), rows.nbytes());
+    } else if (end == total) {
+      Tensor last = model.logits(hidden.slice_rows(hidden.dim(0) - 1, hidden.dim(0)));
+      std::memcpy(logits.raw(), last.raw(), last.nbytes());
+    }
+    if (options.progress && !options.progress(end, total)) {
+      fail(ErrorCode::kCancelled, "prefill cancelled after " + std::to_string(end) + " of " +
+                                      std::to_string(total) + " tokens");
+    }
+  }
+  return logits;
+}
+
+}  // namespace lightvl::engine

@@ -1,0 +1,89 @@
+// lightvl public C++ API: a loaded model.
+//
+// Error model: every function here throws lightvl::Error (lightvl/error.h) on failure, with a message
+// that names the file/tensor/value and says what to do; nothing aborts the process on user data.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lightvl/error.h"
+
+namespace lightvl {
+
+class Session;
+namespace engine {
+struct LoadedModel;
+}
+
+struct LoadOptions {
+  // CPU threads for this process' kernels (OpenMP + OpenBLAS); 0 = all hardware threads.
+  int cpu_threads = 0;
+};
+
+// Storage of the checkpoint's tensors of one dtype.
+struct DTypeBytes {
+  std::string dtype;  // "bf16", "f16", "f32", ...
+  uint64_t tensors = 0;
+  uint64_t parameters = 0;
+  uint64_t bytes = 0;
+};
+
+// What a model is, from its config and checkpoint. Plain data, cheap to copy.
+struct ModelInfo {
+  std::string directory;
+  std::string model_type;   // "minimax_text_01", "minimax" or "minimax_vl_01"
+  std::string config_form;  // "remote" (released code) or "native" (transformers)
+  std::string checkpoint_layout;  // "model.safetensors", "index", "directory scan"
+  bool has_vision = false;
+  int64_t vocab_size = 0, hidden_size = 0, num_layers = 0;
+  int64_t num_heads = 0, num_kv_heads = 0, head_dim = 0, rotary_dim = 0;
+  double rope_theta = 0;
+  int64_t num_experts = 0, experts_per_token = 0, intermediate_size = 0;
+  std::vector<std::string> layer_kinds;  // "lightning" / "softmax" per layer
+  uint64_t parameters = 0;
+  std::vector<DTypeBytes> bytes_by_dtype;
+  std::vector<std::string> ignored_tensors;  // present in the checkpoint but not used (derived buffers, ...)
+};
+
+// Memory one sequence of a given length needs (see Model::memory_for_context).
+struct MemoryNeeds {
+  int64_t context_tokens = 0;
+  uint64_t weight_bytes = 0;
+  uint64_t lightning_state_bytes = 0;  // constant in the context length
+  uint64_t kv_cache_bytes = 0;         // linear in the context length
+  uint64_t activation_bytes = 0;       // one prefill chunk's scratch
+  uint64_t total_bytes = 0;
+};
+
+// A checkpoint loaded once and shared (std::shared_ptr) by any number of sessions and threads.
+// Immutable after load: every const member is thread-safe.
+class Model {
+ public:
+  // Loads the model directory `dir` (config.json + safetensors, single or sharded): parses and validates
+  // the config, memory-maps and validates every tensor, binds the backbone. Throws Error (kNotFound,
+  // kBadModel, kUnsupported, kIo) naming what is wrong.
+  static std::shared_ptr<const Model> load(const std::string& dir, const LoadOptions& options = {});
+
+  ~Model();
+  Model(const Model&) = delete;
+  Model& operator=(const Model&) = delete;
+
+  const ModelInfo& info() const { return info_; }
+
+  // Memory for one sequence of `context_tokens` positions with the CPU backend's f32 cache
+  // (kv_element_bytes = 4) or a bf16 cache (2).
+  MemoryNeeds memory_for_context(int64_t context_tokens, int kv_element_bytes = 4) const;
+
+
+ private:
+  friend class Session;
+  Model() = default;
+  std::unique_ptr<engine::LoadedModel> loaded_;
+  ModelInfo info_;
+};
+
+}  // namespace lightvl

@@ -1,0 +1,24 @@
+#include "ops/attention.h"
+
+#include "backends/cpu/attention_cpu.h"
+#include "ops/dispatch.h"
+
+namespace lightvl::ops {
+
+void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
+               Tensor& out) {
+  expect_f32("attention", "q", q, 3);
+  expect_f32("attention", "k", k, 3);
+  expect_shape("attention", "v", v, k.shape());
+  expect_shape("attention", "out", out, q.shape());
+  require(k.dim(2) == q.dim(2) && k.dim(1) > 0 && q.dim(1) % k.dim(1) == 0, ErrorCode::kInternal,
+          "attention: q " + shape_string(q.shape()) + " and k " + shape_string(k.shape()) + " do not form GQA");
+  require(!causal || (past >= 0 && k.dim(0) >= past + q.dim(0)), ErrorCode::kInternal,
+          "attention: the key cache is shorter than past + new tokens");
+  switch (q.device()) {
+    case Device::kCpu: return cpu::attention(q, k, v, past, causal, scale, out);
+    default: unsupported_device("attention", q.device());
+  }
+}
+
+}  // namespace lightvl::ops

@@ -1,0 +1,65 @@
+#include "text/backbone/hybrid_state.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace lightvl::text {
+
+HybridState::HybridState(const BackboneSpec& spec) {
+  lightning_.resize(spec.layers.size());
+  kv_.resize(spec.layers.size());
+  for (size_t i = 0; i < spec.layers.size(); ++i) {
+    if (spec.layers[i].kind == AttentionKind::kLightning) {
+      lightning_[i] = Tensor::zeros(DType::kF32, {spec.num_heads, spec.head_dim, spec.head_dim}, "lightning_state");
+    } else {
+      kv_[i].keys = Tensor::zeros(DType::kF32, {0, spec.num_kv_heads, spec.head_dim}, "kv_keys");
+      kv_[i].values = Tensor::zeros(DType::kF32, {0, spec.num_kv_heads, spec.head_dim}, "kv_values");
+    }
+  }
+}
+
+void HybridState::reserve(int64_t extra) {
+  for (KvCache& cache : kv_) {
+    if (!cache.keys.defined() || cache.keys.rank() != 3) continue;
+    const int64_t needed = cache.length + extra;
+    if (needed <= cache.keys.dim(0)) continue;
+    const int64_t capacity = std::max<int64_t>(needed, cache.keys.dim(0) * 2);
+    for (Tensor* t : {&cache.keys, &cache.values}) {
+      Tensor grown = Tensor::zeros(DType::kF32, {capacity, t->dim(1), t->dim(2)}, t->name());
+      if (cache.length) std::memcpy(grown.raw(), t->raw(), t->slice_rows(0, cache.length).nbytes());
+      *t = grown;
+    }
+  }
+}
+
+HybridState HybridState::clone() const {
+  HybridState copy;
+  copy.position_ = position_;
+  for (const Tensor& s : lightning_) copy.lightning_.push_back(s.raw() ? s.clone() : Tensor());
+  for (const KvCache& c : kv_) {
+    KvCache k;
+    k.length = c.length;
+    if (c.keys.rank() == 3) {
+      k.keys = c.keys.clone();
+      k.values = c.values.clone();
+    }
+    copy.kv_.push_back(std::move(k));
+  }
+  return copy;
+}
+
+size_t HybridState::lightning_bytes() const {
+  size_t n = 0;
+  for (const Tensor& s : lightning_) n += s.raw() ? s.nbytes() : 0;
+  return n;
+}
+
+size_t HybridState::kv_bytes() const {
+  size_t n = 0;
+  for (const KvCache& c : kv_) {
+    if (c.keys.rank() == 3) n += 2 * size_t(c.length) * size_t(c.keys.dim(1) * c.keys.dim(2)) * sizeof(float);
+  }
+  return n;
+}
+
+}  // namespace lightvl::text

@@ -1,0 +1,53 @@
+// The per-sequence state of the hybrid backbone: a fixed-size f32 state per lightning layer and a
+// growing key/value cache per softmax layer (spec §3.5, §4). One object per sequence.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/tensor.h"
+#include "text/backbone/backbone_spec.h"
+
+namespace lightvl::text {
+
+// Softmax-layer cache: post-RoPE keys and values of every position so far, f32 on the CPU backend.
+struct KvCache {
+  Tensor keys;     // [capacity, kv_heads, head_dim]
+  Tensor values;   // [capacity, kv_heads, head_dim]
+  int64_t length = 0;
+};
+
+class HybridState {
+ public:
+  // Empty state (position 0) for `spec`: zero lightning states, empty KV caches.
+  explicit HybridState(const BackboneSpec& spec);
+
+  // Tokens consumed so far: the absolute position of the next token.
+  int64_t position() const { return position_; }
+  // Called by the model after a forward pass over `tokens` new positions.
+  void advance(int64_t tokens) { position_ += tokens; }
+
+  // Lightning state of layer `layer` ([heads, head_dim, head_dim] f32). The layer must be lightning.
+  Tensor& lightning_state(size_t layer) { return lightning_[layer]; }
+  // KV cache of layer `layer`. The layer must be softmax.
+  KvCache& kv_cache(size_t layer) { return kv_[layer]; }
+
+  // Makes room for `extra` more positions in every KV cache (grows geometrically; keeps the contents).
+  // Throws Error(kOutOfMemory) when the allocation fails.
+  void reserve(int64_t extra);
+
+  // Deep copy (for Session::fork): the copy evolves independently.
+  HybridState clone() const;
+
+  // Bytes held: the constant lightning part and the current KV part.
+  size_t lightning_bytes() const;
+  size_t kv_bytes() const;
+
+ private:
+  HybridState() = default;
+  int64_t position_ = 0;
+  std::vector<Tensor> lightning_;  // empty Tensor for softmax layers
+  std::vector<KvCache> kv_;        // empty cache for lightning layers
+};
+
+}  // namespace lightvl::text

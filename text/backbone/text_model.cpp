@@ -1,0 +1,69 @@
+#include "text/backbone/text_model.h"
+
+#include "core/error.h"
+#include "ops/activation.h"
+#include "ops/embedding.h"
+#include "ops/linear.h"
+#include "ops/norm.h"
+#include "text/backbone/lightning_attention_layer.h"
+#include "text/backbone/moe_block.h"
+#include "text/backbone/softmax_attention_layer.h"
+
+namespace lightvl::text {
+
+TextModel::TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config)
+    : spec_(backbone_spec_from_config(config)), weights_(load_backbone_weights(checkpoint, config, spec_)) {}
+
+Tensor TextModel::embed(const std::vector<int32_t>& ids) const {
+  Tensor out = Tensor::zeros(DType::kF32, {int64_t(ids.size()), spec_.hidden_size});
+  ops::embedding(ids, weights_.embed_tokens, out);
+  return out;
+}
+
+Tensor TextModel::decoder_layer(size_t index, const Tensor& x, HybridState& state) const {
+  const LayerSpec& layer = spec_.layers[index];
+  const LayerWeights& w = weights_.layers[index];
+  const int64_t tokens = x.dim(0);
+
+  Tensor n1 = Tensor::zeros(DType::kF32, x.shape());
+  ops::rms_norm(x, w.input_norm, spec_.rms_norm_eps, n1);
+  Tensor attn;
+  if (layer.kind == AttentionKind::kLightning) {
+    attn = lightning_attention_layer(spec_, layer, std::get<LightningWeights>(w.attention), n1,
+                                     state.lightning_state(index));
+  } else {
+    attn = softmax_attention_layer(spec_, std::get<SoftmaxWeights>(w.attention), n1, state.position(),
+                                   state.kv_cache(index));
+  }
+  Tensor h = Tensor::zeros(DType::kF32, {tokens, spec_.hidden_size});
+  ops::scaled_add(layer.attention.alpha, spec_.postnorm ? n1 : x, layer.attention.beta, attn, h);
+
+  Tensor n2 = Tensor::zeros(DType::kF32, h.shape());
+  ops::rms_norm(h, w.post_attention_norm, spec_.rms_norm_eps, n2);
+  Tensor mlp = moe_block(spec_, w.moe, n2);
+  Tensor out = Tensor::zeros(DType::kF32, h.shape());
+  ops::scaled_add(layer.mlp.alpha, spec_.postnorm ? n2 : h, layer.mlp.beta, mlp, out);
+  return out;
+}
+
+Tensor TextModel::forward(const Tensor& embeddings, HybridState& state) const {
+  require(embeddings.rank() == 2 && embeddings.dim(1) == spec_.hidden_size, ErrorCode::kInvalidArgument,
+          "forward: embeddings must be [tokens, " + std::to_string(spec_.hidden_size) + "], got " +
+              shape_string(embeddings.shape()));
+  const int64_t tokens = embeddings.dim(0);
+  state.reserve(tokens);
+  Tensor x = embeddings;
+  for (size_t i = 0; i < spec_.layers.size(); ++i) x = decoder_layer(i, x, state);
+  state.advance(tokens);
+  Tensor normed = Tensor::zeros(DType::kF32, x.shape());
+  ops::rms_norm(x, weights_.final_norm, spec_.rms_norm_eps, normed);
+  return normed;
+}
+
+Tensor TextModel::logits(const Tensor& hidden) const {
+  Tensor out = Tensor::zeros(DType::kF32, {hidden.dim(0), spec_.vocab_size});
+  ops::linear(hidden, weights_.lm_head, nullptr, out);
+  return out;
+}
+
+}  // namespace lightvl::text

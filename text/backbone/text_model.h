@@ -1,0 +1,48 @@
+// The MiniMax-Text-01 hybrid backbone on top of the ops: embeddings in, hidden states and logits out.
+//
+// Decoder layer (spec §5): n1 = RMSNorm(x); h = α_a·r1 + β_a·Attn(n1); n2 = RMSNorm(h);
+// out = α_m·r2 + β_m·MoE(n2), with r1 = n1, r2 = n2 under postnorm (the released models) and r1 = x,
+// r2 = h otherwise. Attn is lightning or softmax per the layer spec.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "core/tensor.h"
+#include "text/backbone/backbone_spec.h"
+#include "text/backbone/backbone_weights.h"
+#include "text/backbone/hybrid_state.h"
+
+namespace lightvl::io {
+class Checkpoint;
+struct ModelConfig;
+}  // namespace lightvl::io
+
+namespace lightvl::text {
+
+class TextModel {
+ public:
+  // Binds the backbone to a validated checkpoint (weights stay memory-mapped). Throws Error(kBadModel).
+  TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config);
+
+  const BackboneSpec& spec() const { return spec_; }
+
+  // Token embeddings [T, hidden] f32 of `ids`. Throws Error(kInvalidArgument) for ids outside the vocab.
+  Tensor embed(const std::vector<int32_t>& ids) const;
+
+  // Runs T new positions (given as input embeddings [T, hidden]) through every layer, continuing from
+  // `state` and advancing it by T. Returns the final-normed hidden states [T, hidden].
+  // Thread-safe for distinct states: the model itself is immutable.
+  Tensor forward(const Tensor& embeddings, HybridState& state) const;
+
+  // Logits [R, vocab] f32 for final-normed hidden rows [R, hidden].
+  Tensor logits(const Tensor& hidden) const;
+
+ private:
+  Tensor decoder_layer(size_t index, const Tensor& x, HybridState& state) const;
+
+  BackboneSpec spec_;
+  BackboneWeights weights_;
+};
+
+}  // namespace lightvl::text

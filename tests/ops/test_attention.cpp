@@ -1,0 +1,70 @@
+// Softmax GQA attention (causal with a past, and non-causal) against a naive double-precision loop.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "op_test_util.h"
+#include "ops/attention.h"
+
+namespace lightvl {
+namespace {
+using test::max_relative_error;
+using test::random_tensor;
+using test::value;
+
+std::vector<double> naive_attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal,
+                                    double scale) {
+  const int64_t tokens = q.dim(0), hq = q.dim(1), d = q.dim(2), keys = k.dim(0), hkv = k.dim(1);
+  std::vector<double> out(size_t(q.numel()), 0.0);
+  for (int64_t t = 0; t < tokens; ++t) {
+    for (int64_t h = 0; h < hq; ++h) {
+      const int64_t g = h / (hq / hkv);
+      const int64_t visible = causal ? past + t + 1 : keys;
+      std::vector<double> s(static_cast<size_t>(visible));
+      double mx = -1e300, total = 0.0;
+      for (int64_t j = 0; j < visible; ++j) {
+        double dot = 0;
+        for (int64_t c = 0; c < d; ++c) dot += value(q, (t * hq + h) * d + c) * value(k, (j * hkv + g) * d + c);
+        s[size_t(j)] = dot * scale;
+        mx = std::max(mx, s[size_t(j)]);
+      }
+      for (double& x : s) total += (x = std::exp(x - mx));
+      for (int64_t j = 0; j < visible; ++j) {
+        for (int64_t c = 0; c < d; ++c) {
+          out[size_t((t * hq + h) * d + c)] += s[size_t(j)] / total * value(v, (j * hkv + g) * d + c);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+TEST(Attention, CausalGqaWithPastMatchesNaive) {
+  const int64_t past = 6, tokens = 5, hq = 8, hkv = 2, d = 16;
+  Tensor q = random_tensor({tokens, hq, d}, 21);
+  Tensor k = random_tensor({past + tokens, hkv, d}, 22);
+  Tensor v = random_tensor({past + tokens, hkv, d}, 23);
+  Tensor out = Tensor::zeros(DType::kF32, q.shape());
+  ops::attention(q, k, v, past, true, 0.25f, out);
+  EXPECT_LT(max_relative_error(out, naive_attention(q, k, v, past, true, 0.25), "causal gqa attention"), 1e-5);
+}
+
+TEST(Attention, NonCausalMatchesNaive) {
+  Tensor q = random_tensor({9, 4, 8}, 24);
+  Tensor k = random_tensor({9, 4, 8}, 25);
+  Tensor v = random_tensor({9, 4, 8}, 26);
+  Tensor out = Tensor::zeros(DType::kF32, q.shape());
+  ops::attention(q, k, v, 0, false, 0.125f, out);
+  EXPECT_LT(max_relative_error(out, naive_attention(q, k, v, 0, false, 0.125), "non-causal attention"), 1e-5);
+}
+
+TEST(Attention, RejectsShortCache) {
+  Tensor q = random_tensor({4, 2, 8}, 27);
+  Tensor k = random_tensor({3, 2, 8}, 28);
+  Tensor out = Tensor::zeros(DType::kF32, q.shape());
+  EXPECT_THROW(ops::attention(q, k, k, 0, true, 1.0f, out), Error);
+}
+
+}  // namespace
+}  // namespace lightvl

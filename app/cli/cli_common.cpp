@@ -51,6 +51,13 @@ std::vector<int32_t> read_id_file(const std::string& path) {
   return parse_separated(buffer.str(), path);
 }
 
+void ensure_writable(const std::string& path) {
+  std::ofstream probe(path, std::ios::app);
+  if (!probe) {
+    throw Error(ErrorCode::kIo, "cannot write '" + path + "': check that the directory exists and is writable");
+  }
+}
+
 std::string format_bytes(uint64_t bytes) {
   static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double value = double(bytes);

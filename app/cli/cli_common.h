@@ -12,6 +12,8 @@ namespace lightvl::cli {
 std::vector<int32_t> parse_id_list(const std::string& text);
 // Reads ids from a file: comma-, space- or newline-separated integers, or a JSON array.
 std::vector<int32_t> read_id_file(const std::string& path);
+// Throws Error(kIo) unless `path` can be created or overwritten (checked before long computations).
+void ensure_writable(const std::string& path);
 // "1.50 GiB", "12.0 KiB", "512 B".
 std::string format_bytes(uint64_t bytes);
 

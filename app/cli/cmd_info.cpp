@@ -9,6 +9,7 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "lightvl/model.h"
+#include "lightvl/system.h"
 
 namespace lightvl::cli {
 namespace {
@@ -52,6 +53,13 @@ int run_info(const InfoOptions& o) {
                 (long long)o.context, kv_bytes == 4 ? "f32 (CPU)" : "bf16", format_bytes(m.weight_bytes).c_str(),
                 format_bytes(m.lightning_state_bytes).c_str(), format_bytes(m.kv_cache_bytes).c_str(),
                 format_bytes(m.activation_bytes).c_str(), format_bytes(m.total_bytes).c_str());
+  }
+  const SystemInfo sys = system_info();
+  std::printf("runtime      lightvl %s, CPU backend with %d threads; %s\n", sys.version.c_str(), sys.cpu_threads,
+              sys.cuda.c_str());
+  for (const GpuInfo& g : sys.gpus) {
+    std::printf("  gpu %d      %s (sm_%d%d, %s)\n", g.index, g.name.c_str(), g.compute_major, g.compute_minor,
+                format_bytes(g.total_memory).c_str());
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 // default; --decode feeds one token at a time through the state (the two must agree).
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -26,6 +27,7 @@ struct LogitsOptions {
 int run_logits(const LogitsOptions& o) {
   const std::vector<int32_t> ids = o.ids_file.empty() ? parse_id_list(o.ids) : read_id_file(o.ids_file);
   if (ids.empty()) throw Error(ErrorCode::kInvalidArgument, "no token ids given: pass --ids 1,2,3 or --ids-file F");
+  ensure_writable(o.out);  // fail before the (possibly long) computation, not after it
   LoadOptions load;
   load.cpu_threads = o.threads;
   Session session(Model::load(o.model, load));
@@ -37,6 +39,9 @@ int run_logits(const LogitsOptions& o) {
   save_npy(o.out, logits.values, {logits.rows, logits.vocab});
   std::fprintf(stderr, "lightvl: wrote %lld x %lld logits (%s) to %s\n", (long long)logits.rows,
                (long long)logits.vocab, o.decode ? "token by token" : "chunked prefill", o.out.c_str());
+  const float* last = logits.row(logits.rows - 1);
+  const int64_t best = std::max_element(last, last + logits.vocab) - last;
+  std::fprintf(stderr, "lightvl: last position: top token %lld (logit %.4f)\n", (long long)best, last[best]);
   return 0;
 }
 

@@ -1,0 +1,29 @@
+#include "ops/devices.h"
+
+#if LIGHTVL_WITH_CUDA
+#include "backends/cuda/device.h"
+#endif
+
+namespace lightvl::ops {
+
+#if LIGHTVL_WITH_CUDA
+bool cuda_built() { return true; }
+
+std::vector<GpuDevice> gpu_devices() {
+  std::vector<GpuDevice> out;
+  for (const cuda::DeviceInfo& d : cuda::list_devices()) {
+    out.push_back({d.index, d.name, d.compute_major, d.compute_minor, d.total_memory});
+  }
+  return out;
+}
+
+std::string cuda_versions() {
+  return "CUDA runtime " + cuda::runtime_version() + ", driver " + cuda::driver_version();
+}
+#else
+bool cuda_built() { return false; }
+std::vector<GpuDevice> gpu_devices() { return {}; }
+std::string cuda_versions() { return "built without CUDA (LIGHTVL_CUDA=OFF)"; }
+#endif
+
+}  // namespace lightvl::ops

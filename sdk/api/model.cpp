@@ -1,5 +1,7 @@
 #include "lightvl/model.h"
 
+#include <unistd.h>
+
 #include "engine/loaded_model.h"
 #include "engine/memory_estimate.h"
 #include "ops/threads.h"
@@ -27,13 +29,23 @@ ModelInfo describe(const engine::LoadedModel& m, const std::string& dir) {
   info.experts_per_token = t.num_experts_per_tok;
   info.intermediate_size = t.intermediate_size;
   for (io::AttentionKind k : t.layer_kinds) info.layer_kinds.push_back(io::attention_kind_name(k));
-  info.parameters = m.checkpoint.parameter_count();
+  info.parameters = m.validation.parameters;  // the model's own tensors (derived buffers excluded)
   for (const io::DTypeTotal& d : m.checkpoint.totals_by_dtype()) {
     info.bytes_by_dtype.push_back({dtype_name(d.dtype), d.tensors, d.parameters, d.bytes});
   }
   info.ignored_tensors = m.validation.derived_buffers;
   info.ignored_tensors.insert(info.ignored_tensors.end(), m.validation.unexpected.begin(), m.validation.unexpected.end());
+  info.context_length = m.context_length;
+  info.has_tokenizer = m.tokenizer.has_value();
+  info.chat_template = m.chat_template ? m.chat_template->description() : "";
+  info.end_ids = m.end_ids;
+  info.image_token_id = m.image_token_id;
   return info;
+}
+
+uint64_t available_memory() {
+  const long pages = sysconf(_SC_AVPHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
 }
 
 }  // namespace
@@ -41,7 +53,8 @@ ModelInfo describe(const engine::LoadedModel& m, const std::string& dir) {
 std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptions& options) {
   ops::set_cpu_threads(options.cpu_threads);
   std::shared_ptr<Model> model(new Model());
-  model->loaded_ = std::make_unique<engine::LoadedModel>(dir);
+  model->loaded_ = std::make_unique<engine::LoadedModel>(dir, options.context_length);
+  model->memory_budget_ = options.memory_budget_bytes ? options.memory_budget_bytes : available_memory();
   model->info_ = describe(*model->loaded_, dir);
   return model;
 }

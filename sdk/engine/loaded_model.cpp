@@ -1,9 +1,13 @@
 #include "engine/loaded_model.h"
 
+#include <algorithm>
+
 #include "core/error.h"
+#include "core/logging.h"
 
 namespace lightvl::engine {
 namespace {
+
 std::filesystem::path existing_directory(const std::filesystem::path& dir) {
   std::error_code ec;
   require(std::filesystem::is_directory(dir, ec), ErrorCode::kNotFound,
@@ -11,12 +15,51 @@ std::filesystem::path existing_directory(const std::filesystem::path& dir) {
           "holds config.json and the *.safetensors files");
   return dir;
 }
+
+void add_unique(std::vector<int32_t>& ids, int64_t id) {
+  if (id >= 0 && std::find(ids.begin(), ids.end(), int32_t(id)) == ids.end()) ids.push_back(int32_t(id));
+}
+
+text::ChatTemplate pick_template(const io::ModelConfig& config, const text::Tokenizer& tokenizer) {
+  const std::string& source = tokenizer.config().chat_template;
+  if (!source.empty()) {
+    text::ChatTemplate t = text::ChatTemplate::from_source(source);
+    if (t.is_known()) return t;
+    log_warning(t.description());
+    return t;
+  }
+  return text::ChatTemplate::of_format(config.is_vl() ? text::ChatFormat::kMiniMaxVL01 : text::ChatFormat::kMiniMaxText01);
+}
+
 }  // namespace
 
-LoadedModel::LoadedModel(const std::filesystem::path& dir)
-    : config(io::load_model_config(existing_directory(dir))),
+LoadedModel::LoadedModel(const std::filesystem::path& dir, int64_t context_override)
+    : directory(dir),
+      config(io::load_model_config(existing_directory(dir))),
       checkpoint(dir),
       validation(io::validate_checkpoint(checkpoint, config)),
-      text(std::make_unique<text::TextModel>(checkpoint, config)) {}
+      text(std::make_unique<text::TextModel>(checkpoint, config)) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir / "tokenizer.json", ec)) {
+    tokenizer = text::Tokenizer::from_directory(dir);
+    chat_template = pick_template(config, *tokenizer);
+    if (tokenizer->special_ids().eos) add_unique(end_ids, *tokenizer->special_ids().eos);
+    if (auto id = tokenizer->token_to_id("<end_of_sentence>")) add_unique(end_ids, *id);
+  }
+  for (int64_t id : config.text.eos_token_ids) add_unique(end_ids, id);
+  if (config.is_vl()) {
+    preprocess = vision::load_preprocess_config(dir);
+    image_encoder = std::make_unique<vision::ImageEncoder>(checkpoint, config);
+    image_token_id = int32_t(config.vl->image_token_index);
+  }
+  context_length = context_override > 0 ? context_override : config.text.max_position_embeddings;
+}
+
+const text::Tokenizer& LoadedModel::require_tokenizer() const {
+  require(tokenizer.has_value(), ErrorCode::kUnsupported,
+          "model directory '" + directory.string() + "' has no tokenizer.json, so it cannot take text prompts; "
+          "pass token ids instead, or add the checkpoint's tokenizer files");
+  return *tokenizer;
+}
 
 }  // namespace lightvl::engine

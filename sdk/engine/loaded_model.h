@@ -1,26 +1,51 @@
-// A checkpoint opened, validated and bound to the backbone: what the public Model wraps.
+// A checkpoint opened, validated and bound to the model halves: what the public Model wraps.
 #pragma once
 
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <vector>
 
+#include "chat/chat_template.h"
 #include "io/checkpoint.h"
 #include "io/checkpoint_validation.h"
 #include "io/model_config.h"
 #include "text/backbone/text_model.h"
+#include "tokenizer/tokenizer.h"
+#include "vision/encoder/image_encoder.h"
+#include "vision/preprocess/preprocess_config.h"
 
 namespace lightvl::engine {
 
 // Immutable after construction; shared by every session (thread-safe for concurrent readers).
 struct LoadedModel {
+  std::filesystem::path directory;
   io::ModelConfig config;
   io::Checkpoint checkpoint;
   io::ValidationReport validation;
   std::unique_ptr<text::TextModel> text;
 
-  // Opens `dir`: config.json, the safetensors files, strict validation, then binds the backbone.
-  // Throws Error (kNotFound, kBadModel, kUnsupported, kIo) naming the file/tensor and what to do.
-  explicit LoadedModel(const std::filesystem::path& dir);
+  // Present when the directory has tokenizer.json (ids-only use needs none).
+  std::optional<text::Tokenizer> tokenizer;
+  // The checkpoint's chat template when recognised; otherwise the family's format by model_type.
+  std::optional<text::ChatTemplate> chat_template;
+  // VL models only.
+  std::optional<vision::PreprocessConfig> preprocess;
+  std::unique_ptr<vision::ImageEncoder> image_encoder;
+  int32_t image_token_id = -1;
+
+  // Ids that end an answer: the tokenizer's eos, <end_of_sentence> and config.json's eos ids.
+  std::vector<int32_t> end_ids;
+  // Positions a sequence may hold (config max_position_embeddings, or the caller's override).
+  int64_t context_length = 0;
+
+  // Opens `dir`: config.json, the safetensors files (strict validation), the tokenizer files when present,
+  // the vision half of a VL model. Throws Error (kNotFound, kBadModel, kUnsupported, kIo) naming the
+  // file/tensor and what to do.
+  LoadedModel(const std::filesystem::path& dir, int64_t context_override);
+
+  // Throws Error(kUnsupported) saying the model directory has no tokenizer.json (for text prompts).
+  const text::Tokenizer& require_tokenizer() const;
 };
 
 }  // namespace lightvl::engine

@@ -7,8 +7,24 @@
 
 namespace lightvl::engine {
 
+namespace {
+
+// Overwrites the rows of `embeddings` (positions [start, start + rows)) that some run covers.
+void apply_runs(const std::vector<EmbeddingRun>& runs, int64_t start, Tensor& embeddings) {
+  const int64_t end = start + embeddings.dim(0);
+  for (const EmbeddingRun& run : runs) {
+    const int64_t from = std::max(start, run.offset), to = std::min(end, run.offset + run.rows.dim(0));
+    if (from >= to) continue;
+    std::memcpy(embeddings.slice_rows(from - start, to - start).raw(),
+                run.rows.slice_rows(from - run.offset, to - run.offset).raw(),
+                size_t(to - from) * size_t(embeddings.dim(1)) * sizeof(float));
+  }
+}
+
+}  // namespace
+
 Tensor prefill(const text::TextModel& model, const std::vector<int32_t>& ids, text::HybridState& state,
-               const PrefillOptions& options) {
+               const PrefillOptions& options, const std::vector<EmbeddingRun>& runs) {
   require(!ids.empty(), ErrorCode::kInvalidArgument, "the prompt is empty: pass at least one token");
   const int64_t total = int64_t(ids.size());
   const int64_t vocab = model.spec().vocab_size;
@@ -17,12 +33,19 @@ Tensor prefill(const text::TextModel& model, const std::vector<int32_t>& ids, te
             "token id " + std::to_string(ids[i]) + " at position " + std::to_string(i) +
                 " is outside the vocabulary [0, " + std::to_string(vocab) + ")");
   }
+  for (const EmbeddingRun& run : runs) {
+    require(run.offset >= 0 && run.offset + run.rows.dim(0) <= total && run.rows.rank() == 2 &&
+                run.rows.dim(1) == model.spec().hidden_size && run.rows.dtype() == DType::kF32,
+            ErrorCode::kInvalidArgument, "an image's embeddings do not fit the prompt positions reserved for it");
+  }
   const int64_t chunk = options.mode == FeedMode::kTokenByToken ? 1 : std::max<int64_t>(1, options.chunk_tokens);
   Tensor logits = Tensor::zeros(DType::kF32, {options.all_logits ? total : 1, vocab});
   for (int64_t start = 0; start < total; start += chunk) {
     const int64_t end = std::min(total, start + chunk);
     const std::vector<int32_t> piece(ids.begin() + start, ids.begin() + end);
-    Tensor hidden = model.forward(model.embed(piece), state);
+    Tensor embeddings = model.embed(piece);
+    apply_runs(runs, start, embeddings);
+    Tensor hidden = model.forward(embeddings, state);
     if (options.all_logits) {
       Tensor rows = model.logits(hidden);
       std::memcpy(logits.slice_rows(start, end).raw(), rows.raw(), rows.nbytes());

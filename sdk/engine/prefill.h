@@ -26,10 +26,18 @@ struct PrefillOptions {
   std::function<bool(int64_t, int64_t)> progress;
 };
 
-// Runs `ids` through `model` starting from `state` (which advances). Returns logits [R, vocab] f32 with
+// Embeddings that replace the token embeddings of a run of positions (an image's packed features).
+struct EmbeddingRun {
+  int64_t offset = 0;  // index into the fed ids of the first replaced position
+  Tensor rows;         // [n, hidden] f32
+};
+
+// Runs `ids` through `model` starting from `state` (which advances). Positions covered by `runs` (sorted,
+// non-overlapping, inside ids) take the run's rows instead of their token embedding; embeddings are built
+// one chunk at a time, so a long prompt never holds all of them. Returns logits [R, vocab] f32 with
 // R = ids.size() when all_logits, else R = 1 (the last position). Throws Error(kInvalidArgument) for an
-// empty prompt or ids outside the vocabulary (the state is unchanged in that case).
+// empty prompt, ids outside the vocabulary or a run that does not fit (the state is unchanged then).
 Tensor prefill(const text::TextModel& model, const std::vector<int32_t>& ids, text::HybridState& state,
-               const PrefillOptions& options);
+               const PrefillOptions& options, const std::vector<EmbeddingRun>& runs = {});
 
 }  // namespace lightvl::engine

@@ -1,3 +1,7 @@
+// validate_checkpoint: compares the checkpoint's headers with the registry's expected list.
+//
+// Missing tensors are collected before reporting: when hundreds are missing (wrong config, wrong
+// prefix, a shard not downloaded) the count and the first and last names say more than the first alone.
 #include "io/checkpoint_validation.h"
 
 #include <set>
@@ -12,6 +16,8 @@ namespace {
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
+// Checked first: with the fused layout every expert tensor would be "missing", and that message would
+// send the user looking for a download problem instead of the save flag.
 void refuse_v5_layout(const Checkpoint& checkpoint) {
   for (const std::string& name : checkpoint.names()) {
     if (contains(name, "mlp.experts.gate_up_proj") || contains(name, "mlp.experts.down_proj") ||
@@ -68,6 +74,7 @@ ValidationReport validate_checkpoint(const Checkpoint& checkpoint, const ModelCo
                                      "; check that config.json belongs to these weights");
     }
     ++report.checked;
+    report.parameters += info.numel;
   }
 
   if (!missing.empty()) {

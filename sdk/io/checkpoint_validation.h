@@ -10,6 +10,7 @@
 // per-expert layout by default, and one accepted layout keeps the registry the single source of names.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ namespace lightvl::io {
 // What validate_checkpoint saw besides the expected tensors.
 struct ValidationReport {
   size_t checked = 0;                        // expected tensors present and verified
+  uint64_t parameters = 0;                   // their elements: the model's parameter count (unlike
+                                             // Checkpoint::parameter_count, excludes buffers and extras)
   std::vector<std::string> derived_buffers;  // decay buffers, ignored
   std::vector<std::string> unexpected;       // other unknown tensors (one warning was logged)
 };

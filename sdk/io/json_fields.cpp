@@ -1,3 +1,5 @@
+// JsonFields: typed readers over one JSON object. Every reader goes through find() (null = absent) and
+// fails through fail_value()/fail_missing(), so all config messages have one shape.
 #include "io/json_fields.h"
 
 #include <cmath>
@@ -5,6 +7,7 @@
 namespace lightvl::io {
 namespace {
 
+// The JSON type in words, for "is \"64\" (a string)": users fix configs by reading these messages.
 const char* type_article(const nlohmann::json& v) {
   switch (v.type()) {
     case nlohmann::json::value_t::null: return "null";

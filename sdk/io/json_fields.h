@@ -17,6 +17,8 @@
 
 namespace lightvl::io {
 
+// A read-only view: it never modifies the object, so concurrent reads are safe. It holds a pointer to
+// the object, which must outlive it.
 class JsonFields {
  public:
   // Largest value accepted by int_in()'s default range: sizes stay below 2^31 so that products of two

@@ -36,6 +36,8 @@ std::string parser_reason(const char* what) {
 
 }  // namespace
 
+// Duplicate keys are caught with nlohmann's parser callback, which sees every key as it is read; the
+// parsed document itself keeps only the last value and could not tell us.
 nlohmann::json parse_json_text(std::string_view text, const std::string& source) {
   // One set of seen keys per open object; a key seen twice in the same object is refused.
   std::vector<std::set<std::string>> open_objects;

@@ -39,6 +39,8 @@ std::shared_ptr<MappedFile> MappedFile::open(const std::filesystem::path& path) 
   const uint64_t size = uint64_t(st.st_size);
   void* data = nullptr;
   if (size > 0) {
+    // PROT_READ + MAP_PRIVATE: pages come from the page cache and are shared with every other process
+    // mapping the file; nothing is committed to swap, so mapping a 900 GB checkpoint costs no RAM up front.
     data = ::mmap(nullptr, size_t(size), PROT_READ, MAP_PRIVATE, fd, 0);
     if (data == MAP_FAILED) {
       const std::string reason = os_reason();

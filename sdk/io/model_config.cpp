@@ -1,3 +1,10 @@
+// parse_model_config: reads the three config.json forms into ModelConfig.
+//
+// Structure: the keys both text forms share are read once (parse_text); only the per-layer list and the
+// residual coefficients differ by form (read_remote_layers / read_native_layers). A VL config is a text
+// config under "text_config" plus the vision keys. Defaults exist only where the reference code has a
+// fixed constant (block_size 256, head_dim = hidden / heads, rotary_dim = head_dim, tie = false); every
+// key that changes the numbers is required, so a misspelt key fails instead of silently defaulting.
 #include "io/model_config.h"
 
 #include <cmath>
@@ -63,10 +70,11 @@ void read_rope(const JsonFields& f, TextConfig& c) {
     const std::string key = f.has("partial_rotary_factor") ? "partial_rotary_factor" : "rope_parameters.partial_rotary_factor";
     const std::string expected = "a factor in (0, 1] whose product with head_dim " + std::to_string(c.head_dim) +
                                  " is an even integer";
-    if (*partial > 1 || std::abs(dims - std::round(dims)) > 1e-6 || int64_t(std::round(dims)) % 2 != 0) {
+    const int64_t rounded = int64_t(std::round(dims));
+    if (*partial > 1 || std::abs(dims - double(rounded)) > 1e-6 || rounded < 2 || rounded % 2 != 0) {
       f.fail_value(key, json(*partial), expected);
     }
-    c.rotary_dim = int64_t(std::round(dims));
+    c.rotary_dim = rounded;
   } else {
     c.rotary_dim = c.head_dim;
   }
@@ -167,12 +175,14 @@ ConfigForm text_form(const JsonFields& f) {
   f.fail_missing("model_type", "\"minimax_text_01\" or \"minimax\"");
 }
 
+// Order matters only for messages: sizes first, because later checks quote them (e.g. the rotary
+// width against head_dim, token ids against vocab_size).
 TextConfig parse_text(const JsonFields& f) {
   TextConfig c;
   c.form = text_form(f);
   c.vocab_size = f.int_in("vocab_size");
   c.hidden_size = f.int_in("hidden_size");
-  c.num_hidden_layers = f.int_in("num_hidden_layers", 1, 100000);
+  c.num_hidden_layers = f.int_in("num_hidden_layers", 1, 100000);  // bounds the per-layer lists we allocate
   c.num_attention_heads = f.int_in("num_attention_heads");
   c.num_key_value_heads = f.int_in("num_key_value_heads");
   if (c.num_attention_heads % c.num_key_value_heads != 0) {

@@ -122,6 +122,7 @@ struct VisionLanguageConfig {
   }
 };
 
+// The whole model. Plain data: immutable after parsing in practice, safe to share between threads.
 struct ModelConfig {
   std::string source;      // the config.json path, for messages
   std::string model_type;  // top-level: "minimax_text_01", "minimax" or "minimax_vl_01"

@@ -1,3 +1,5 @@
+// .npy reading and writing. The header is a Python literal; rather than accept any Python, we parse
+// exactly the dict numpy.save writes, which keeps the parser small and every deviation an error.
 #include "io/npy.h"
 
 #include <bit>
@@ -64,8 +66,10 @@ class HeaderParser {
 
  private:
   [[noreturn]] void bad(const std::string& what) const {
+    std::string shown(text_.substr(0, 120));
+    shown.erase(shown.find_last_not_of(" \n") + 1);  // drop numpy's padding
     fail(ErrorCode::kBadModel, file_ + ": malformed .npy header (" + what + " at byte " + std::to_string(pos_) +
-                                   " of \"" + std::string(text_.substr(0, 120)) + "\"); re-create the file with numpy.save");
+                                   " of \"" + shown + "\"); re-create the file with numpy.save");
   }
   void skip_space() {
     while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\t')) ++pos_;

@@ -1,3 +1,6 @@
+// SafetensorsFile: the validation order is what makes hostile files safe. Sizes are checked before
+// the header is parsed, each entry before it is stored, and overlaps after all entries are known; only
+// then can tensor() turn offsets into pointers without further checks.
 #include "io/safetensors.h"
 
 #include <algorithm>
@@ -150,6 +153,7 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path)
   data_start_ = 8 + header_size;
   const uint64_t data_size = size - data_start_;
 
+  // Parsed in place from the mapping: the 100 MB cap above bounds what the JSON parser can allocate.
   const std::string_view header_text(reinterpret_cast<const char*>(file_->data() + 8), size_t(header_size));
   const json header = parse_json_text(header_text, name + " (safetensors header)");
   if (!header.is_object()) {

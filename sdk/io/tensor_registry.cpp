@@ -1,3 +1,6 @@
+// The tensor registry: names from the constants in the header, shapes from the normalised config.
+// The lists follow checkpoint order (globals, then layer by layer) so that messages listing the first
+// missing tensors read naturally.
 #include "io/tensor_registry.h"
 
 namespace lightvl::io {
@@ -64,6 +67,8 @@ std::vector<TensorSpec> text_tensor_specs(const ModelConfig& cfg) {
   return specs;
 }
 
+// The vision tower keeps its own names in VL checkpoints: only the text half moved under
+// "language_model.", so no prefix here.
 std::vector<TensorSpec> vision_tensor_specs(const ModelConfig& cfg) {
   std::vector<TensorSpec> specs;
   if (!cfg.vl) return specs;

@@ -11,6 +11,8 @@
 //  - Experts are per expert: w1 (gate) and w3 (up) [intermediate, hidden], w2 (down) [hidden,
 //    intermediate].
 //  - VL text tensors carry the "language_model." prefix; vision, projector and image_newline do not.
+// Every function here is pure (reads only its arguments) and thread-safe; none throws except
+// std::bad_alloc.
 #pragma once
 
 #include <string>

@@ -29,6 +29,9 @@ ModelConfig load(const TempDir& dir, const json& config) {
   return throws_error([&] { load_model_config(dir.path()); }, code, mentions);
 }
 
+// "key" with its quotes, as messages print key names.
+std::string quoted(const std::string& key) { return std::string(1, '"').append(key).append(1, '"'); }
+
 // The Text-01 geometry of spec 1.1, whichever form it was read from.
 void expect_text01(const TextConfig& t) {
   EXPECT_EQ(t.vocab_size, 200064);
@@ -216,14 +219,12 @@ TEST(ModelConfigErrors, MissingKey) {
                           "layernorm_mlp_beta", "rope_theta", "vocab_size", "model_type"}) {
     json c = testing::released_text_config();
     c.erase(key);
-    EXPECT_TRUE(load_fails(c, ErrorCode::kBadModel,
-                           {"\"" + std::string(key) + "\"", "missing"}))
-        << key;
+    EXPECT_TRUE(load_fails(c, ErrorCode::kBadModel, {quoted(key), "missing"})) << key;
   }
   for (const char* key : {"layer_types", "full_attn_alpha_factor", "mlp_beta_factor"}) {
     json c = testing::native_text_config();
     c.erase(key);
-    EXPECT_TRUE(load_fails(c, ErrorCode::kBadModel, {"\"" + std::string(key) + "\"", "missing"})) << key;
+    EXPECT_TRUE(load_fails(c, ErrorCode::kBadModel, {quoted(key), "missing"})) << key;
   }
   json c = testing::native_text_config();
   c.erase("rope_parameters");

@@ -54,7 +54,7 @@ struct BackboneWeights {
 };
 
 // Looks up every backbone tensor by its registry name. The checkpoint must already be validated against
-// `config` (io::validate_checkpoint); a missing tensor still throws Error(kBadModel) naming it.
+// `config` (io::validate_checkpoint); a missing tensor still throws Error(kNotFound) naming it.
 // The returned views keep the checkpoint's mappings alive.
 BackboneWeights load_backbone_weights(const io::Checkpoint& checkpoint, const io::ModelConfig& config,
                                       const BackboneSpec& spec);

@@ -48,6 +48,22 @@ HybridState HybridState::clone() const {
   return copy;
 }
 
+HybridState::Snapshot HybridState::snapshot() const {
+  Snapshot s;
+  s.position = position_;
+  for (const Tensor& t : lightning_) s.lightning.push_back(t.raw() ? t.clone() : Tensor());
+  for (const KvCache& c : kv_) s.kv_lengths.push_back(c.length);
+  return s;
+}
+
+void HybridState::restore(const Snapshot& s) {
+  position_ = s.position;
+  for (size_t i = 0; i < lightning_.size(); ++i) {
+    if (lightning_[i].raw()) std::memcpy(lightning_[i].raw(), s.lightning[i].raw(), lightning_[i].nbytes());
+    kv_[i].length = s.kv_lengths[i];
+  }
+}
+
 size_t HybridState::lightning_bytes() const {
   size_t n = 0;
   for (const Tensor& s : lightning_) n += s.raw() ? s.nbytes() : 0;

@@ -39,6 +39,18 @@ class HybridState {
   // Deep copy (for Session::fork): the copy evolves independently.
   HybridState clone() const;
 
+  // A cheap restore point: the lightning states (constant size) and the KV lengths. Restoring it rewinds
+  // the sequence to the snapshot's position as long as the KV rows before that position were not
+  // rewritten, which holds because a sequence only ever appends.
+  struct Snapshot {
+    int64_t position = 0;
+    std::vector<Tensor> lightning;
+    std::vector<int64_t> kv_lengths;
+  };
+  Snapshot snapshot() const;
+  // Rewinds to `s` (taken from this state, at a position ≤ the current one).
+  void restore(const Snapshot& s);
+
   // Bytes held: the constant lightning part and the current KV part.
   size_t lightning_bytes() const;
   size_t kv_bytes() const;

@@ -24,7 +24,19 @@ enum class ErrorCode : int {
 };
 
 // Returns a short lowercase name for `code` ("bad model", "not found", ...). Never throws.
-const char* error_code_name(ErrorCode code) noexcept;
+inline const char* error_code_name(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return "invalid argument";
+    case ErrorCode::kNotFound: return "not found";
+    case ErrorCode::kBadModel: return "bad model";
+    case ErrorCode::kUnsupported: return "unsupported";
+    case ErrorCode::kIo: return "i/o error";
+    case ErrorCode::kOutOfMemory: return "out of memory";
+    case ErrorCode::kCancelled: return "cancelled";
+    case ErrorCode::kInternal: return "internal error";
+  }
+  return "unknown error";
+}
 
 // The exception thrown for every user-facing failure. Cheap to copy, thread-safe, owns its message.
 class Error : public std::runtime_error {

@@ -22,6 +22,11 @@ struct LoadedModel;
 struct LoadOptions {
   // CPU threads for this process' kernels (OpenMP + OpenBLAS); 0 = all hardware threads.
   int cpu_threads = 0;
+  // Positions a session may hold; 0 = the checkpoint's max_position_embeddings.
+  int64_t context_length = 0;
+  // Bytes a session's state + KV cache + activations may use before a prompt is refused up front;
+  // 0 = the machine's available memory at load time.
+  uint64_t memory_budget_bytes = 0;
 };
 
 // Storage of the checkpoint's tensors of one dtype.
@@ -47,6 +52,11 @@ struct ModelInfo {
   uint64_t parameters = 0;
   std::vector<DTypeBytes> bytes_by_dtype;
   std::vector<std::string> ignored_tensors;  // present in the checkpoint but not used (derived buffers, ...)
+  int64_t context_length = 0;                // positions a session may hold
+  bool has_tokenizer = false;                // tokenizer.json present: text prompts work
+  std::string chat_template;                 // the chat format used ("MiniMax-VL-01", ...)
+  std::vector<int32_t> end_ids;              // ids that end an answer
+  int32_t image_token_id = -1;               // VL models: the image placeholder id
 };
 
 // Memory one sequence of a given length needs (see Model::memory_for_context).
@@ -84,6 +94,7 @@ class Model {
   Model() = default;
   std::unique_ptr<engine::LoadedModel> loaded_;
   ModelInfo info_;
+  uint64_t memory_budget_ = 0;
 };
 
 }  // namespace lightvl

@@ -1,22 +1,27 @@
-// lightvl public C++ API: one sequence (conversation) over a shared model.
+// lightvl public C++ API: one conversation (sequence) over a shared model.
 //
-// A Session owns its hybrid state (lightning states + KV cache): feeding tokens continues from where the
-// previous call stopped, so a new turn only prefills its new tokens. Sessions are independent; one
-// Session must not be used from two threads at once. Errors: lightvl::Error, see lightvl/error.h.
+// A Session owns its hybrid state (lightning states + KV cache). A new turn prefills only its new tokens;
+// the state always equals what replaying the whole conversation from scratch would give. Sessions are
+// independent; one Session must not be used from two threads at once, except cancel(), which any thread
+// may call at any time. Errors: lightvl::Error (lightvl/error.h); a failed call leaves the conversation
+// as it was before the call.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "lightvl/generation.h"
+#include "lightvl/message.h"
 #include "lightvl/model.h"
 
 namespace lightvl {
 
-namespace text {
-class HybridState;
+namespace engine {
+class ChatSession;
 }
 
 // Row-major logits: rows × vocab f32 values.
@@ -36,6 +41,13 @@ struct FeedOptions {
   std::function<bool(int64_t, int64_t)> progress;
 };
 
+// Per-call options of chat() and generate_ids().
+struct TurnSettings {
+  StreamCallback on_piece;                          // streamed text; may be empty
+  std::function<bool(int64_t, int64_t)> on_prefill; // prefill progress (done, total); false cancels
+  int64_t chunk_tokens = 512;                       // prefill chunk (bounds activation memory)
+};
+
 class Session {
  public:
   // A fresh sequence (position 0) over `model`, which it keeps alive.
@@ -44,20 +56,45 @@ class Session {
   Session(Session&&) noexcept;
   Session& operator=(Session&&) noexcept;
 
+  // Appends `messages` (user turns, optionally a system message first) and generates the assistant's
+  // answer, which joins the conversation. Text is tokenised with the checkpoint's tokenizer and chat
+  // template; images and documents are loaded now (errors name the file). Throws Error(kInvalidArgument)
+  // for a prompt over the context (with the token counts), Error(kOutOfMemory) over the memory budget,
+  // Error(kUnsupported) for images on a text-only model or a model without tokenizer files.
+  GenerationResult chat(const std::vector<Message>& messages, const GenerationConfig& config = {},
+                        const TurnSettings& settings = {});
+
+  // Continues the raw token sequence with `ids` (no chat template; image placeholder ids are not
+  // expanded) and generates. The text of the answer is decoded when the model has a tokenizer.
+  GenerationResult generate_ids(const std::vector<int32_t>& ids, const GenerationConfig& config = {},
+                                const TurnSettings& settings = {});
+
   // Feeds `ids` after everything fed so far and returns their logits (see FeedOptions). Throws
   // Error(kInvalidArgument) for an empty list or ids outside the vocabulary, leaving the state unchanged.
   Logits feed(const std::vector<int32_t>& ids, const FeedOptions& options = {});
 
-  // Number of positions fed so far.
+  // Tokens the conversation would hold with `messages` added (images and documents included), without
+  // running the model: for context meters and for refusing oversized input early.
+  int64_t count_tokens(const std::vector<Message>& messages) const;
+  // Positions the model accepts (the checkpoint's max_position_embeddings unless overridden at load).
+  int64_t context_length() const;
+
+  // Asks the generation or prefill running in another thread to stop soon (thread-safe). The running call
+  // returns with StopReason::kCancelled (generation) or throws Error(kCancelled) (prefill). The request is
+  // cleared when the next call starts.
+  void cancel();
+
+  // Number of positions in the sequence.
   int64_t position() const;
-  // Forgets everything fed (position 0); keeps the model.
+  // Forgets the conversation and the state (position 0); keeps the model.
   void reset();
-  // An independent copy of this sequence's state (for branching a conversation).
+  // An independent copy of this conversation and its state (for branching).
   Session fork() const;
 
  private:
   std::shared_ptr<const Model> model_;
-  std::unique_ptr<text::HybridState> state_;
+  std::unique_ptr<engine::ChatSession> chat_;
+  std::unique_ptr<std::atomic<bool>> cancel_;
 };
 
 // Writes `values` (row-major, `shape`) as a float32 NumPy .npy file. Throws Error(kIo) naming the path.

@@ -1,0 +1,191 @@
+#include "engine/chat_session.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+#include "core/error.h"
+#include "engine/generator.h"
+#include "engine/memory_estimate.h"
+#include "tokenizer/streaming_detokenizer.h"
+
+namespace lightvl::engine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// TextStream over the tokenizer's streaming detokenizer.
+class DetokenizerStream final : public TextStream {
+ public:
+  explicit DetokenizerStream(const text::Tokenizer& tokenizer) : detok_(tokenizer, /*skip_special=*/true) {}
+  std::string push(int32_t id) override { return detok_.push(text::TokenId(id)); }
+  std::string flush() override { return detok_.finish(); }
+
+ private:
+  text::StreamingDetokenizer detok_;
+};
+
+size_t common_prefix(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
+  const size_t n = std::min(a.size(), b.size());
+  size_t i = 0;
+  while (i < n && a[i] == b[i]) ++i;
+  return i;
+}
+
+}  // namespace
+
+ChatSession::ChatSession(const LoadedModel& model) : model_(&model), state_(model.text->spec()) {}
+
+void ChatSession::reset() {
+  state_ = text::HybridState(model_->text->spec());
+  conversation_.clear();
+  fed_.clear();
+  unfed_ = -1;
+  snapshot_.reset();
+}
+
+ChatSession ChatSession::fork() const {
+  ChatSession copy(*model_);
+  copy.state_ = state_.clone();
+  copy.conversation_ = conversation_;
+  copy.fed_ = fed_;
+  copy.unfed_ = unfed_;
+  copy.snapshot_ = snapshot_;
+  return copy;
+}
+
+void ChatSession::check_budget(int64_t prompt_tokens, const TurnOptions& options) const {
+  const int64_t needed = prompt_tokens + options.config->max_tokens;
+  if (model_->context_length > 0 && needed > model_->context_length) {
+    fail(ErrorCode::kInvalidArgument,
+         "the conversation needs " + std::to_string(prompt_tokens) + " prompt tokens + " +
+             std::to_string(options.config->max_tokens) + " new tokens = " + std::to_string(needed) +
+             ", more than the model's context of " + std::to_string(model_->context_length) +
+             " tokens; shorten the documents or images, start a new conversation, or raise the context length");
+  }
+  if (options.memory_budget > 0) {
+    const MemoryEstimate m = estimate_memory(model_->text->spec(), 0, needed, 4, options.chunk_tokens);
+    if (m.total() > options.memory_budget) {
+      fail(ErrorCode::kOutOfMemory,
+           "the conversation needs about " + std::to_string(m.total() >> 20) + " MiB for " + std::to_string(needed) +
+               " tokens of state, more than the memory budget of " + std::to_string(options.memory_budget >> 20) +
+               " MiB; shorten the input or raise the budget");
+    }
+  }
+}
+
+Tensor ChatSession::sync_to(const PromptPlan& plan, const TurnOptions& options, GenerationStats& stats) {
+  require(!plan.ids.empty(), ErrorCode::kInvalidArgument, "the prompt is empty");
+  // Keep the longest prefix already in the state, but always re-feed at least the last position (its
+  // logits start the answer).
+  size_t keep = std::min(common_prefix(fed_, plan.ids), plan.ids.size() - 1);
+  // An image must be fed whole: never resume inside one.
+  for (size_t i = 0; i < plan.images.size(); ++i) {
+    const int64_t begin = plan.image_offsets[i], end = begin + plan.images[i]->plan.num_tokens;
+    if (int64_t(keep) > begin && int64_t(keep) < end) keep = size_t(begin);
+  }
+  if (keep < fed_.size()) {  // the state holds positions the new prompt does not: rewind
+    if (snapshot_ && size_t(snapshot_->position) <= keep) {
+      state_.restore(*snapshot_);
+      keep = size_t(snapshot_->position);
+    } else {
+      state_ = text::HybridState(model_->text->spec());
+      keep = 0;
+    }
+    fed_.resize(keep);
+  }
+  unfed_ = -1;
+
+  std::vector<EmbeddingRun> runs;
+  for (size_t i = 0; i < plan.images.size(); ++i) {
+    if (plan.image_offsets[i] < int64_t(keep)) continue;
+    runs.push_back({plan.image_offsets[i] - int64_t(keep), model_->image_encoder->encode(*plan.images[i])});
+    stats.image_tokens += plan.images[i]->plan.num_tokens;
+  }
+  const std::vector<int32_t> fresh(plan.ids.begin() + int64_t(keep), plan.ids.end());
+  PrefillOptions p;
+  p.chunk_tokens = options.chunk_tokens;
+  p.progress = options.on_prefill;
+  const Clock::time_point start = Clock::now();
+  Tensor logits = prefill(*model_->text, fresh, state_, p, runs);
+  stats.prefill_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  stats.prompt_tokens = int64_t(fresh.size());
+  fed_ = plan.ids;
+  snapshot_ = state_.snapshot();
+  return logits;
+}
+
+GenerationResult ChatSession::decode_answer(const Tensor& last_logits, const std::vector<int32_t>& prompt,
+                                            const TurnOptions& options, GenerationStats stats) {
+  std::optional<DetokenizerStream> text;
+  if (model_->tokenizer) text.emplace(*model_->tokenizer);
+  DecodeRequest request;
+  request.config = options.config;
+  request.end_ids = model_->end_ids;
+  const size_t window = size_t(std::max(0, options.config->penalty_window));
+  request.history.assign(prompt.end() - int64_t(std::min(window, prompt.size())), prompt.end());
+  request.max_context = model_->context_length;
+  request.text = text ? &*text : nullptr;
+  request.on_piece = options.on_piece;
+  request.cancel = options.cancel;
+  DecodeOutcome outcome = decode(*model_->text, state_, last_logits.data<float>(), request);
+  GenerationResult& r = outcome.result;
+  // Every kept id but the last sampled one went through the state.
+  const size_t fed_answer = r.ids.size() - (outcome.unfed_token >= 0 ? 1 : 0);
+  fed_.insert(fed_.end(), r.ids.begin(), r.ids.begin() + int64_t(fed_answer));
+  unfed_ = outcome.unfed_token;
+  const double decode_seconds = r.stats.decode_seconds, first = r.stats.time_to_first_token;
+  r.stats = stats;
+  r.stats.generated_tokens = int64_t(r.ids.size());
+  r.stats.decode_seconds = decode_seconds;
+  r.stats.time_to_first_token = stats.prefill_seconds + first;
+  return r;
+}
+
+GenerationResult ChatSession::chat(const std::vector<Message>& messages, const TurnOptions& options) {
+  std::vector<ResolvedMessage> candidate = conversation_;
+  for (const Message& m : messages) candidate.push_back(resolve_message(*model_, m));
+  const PromptPlan plan = plan_prompt(*model_, candidate);
+  check_budget(int64_t(plan.ids.size()), options);
+  GenerationStats stats;
+  const Tensor logits = sync_to(plan, options, stats);
+  conversation_ = std::move(candidate);
+  GenerationResult result = decode_answer(logits, plan.ids, options, stats);
+  ResolvedMessage answer;
+  answer.chat.role = "assistant";
+  answer.chat.content.push_back(text::ContentPart{text::ContentPart::Type::kText, result.text, {}});
+  conversation_.push_back(std::move(answer));
+  return result;
+}
+
+GenerationResult ChatSession::continue_ids(const std::vector<int32_t>& ids, const TurnOptions& options) {
+  require(!ids.empty(), ErrorCode::kInvalidArgument, "the prompt is empty: pass at least one token id");
+  PromptPlan plan;
+  plan.ids = fed_;
+  if (unfed_ >= 0) plan.ids.push_back(unfed_);
+  plan.ids.insert(plan.ids.end(), ids.begin(), ids.end());
+  check_budget(int64_t(plan.ids.size()), options);
+  GenerationStats stats;
+  const Tensor logits = sync_to(plan, options, stats);
+  conversation_.clear();  // raw ids are outside any chat template
+  return decode_answer(logits, plan.ids, options, stats);
+}
+
+Tensor ChatSession::feed(const std::vector<int32_t>& ids, const PrefillOptions& options) {
+  std::vector<int32_t> all;
+  if (unfed_ >= 0) all.push_back(unfed_);
+  all.insert(all.end(), ids.begin(), ids.end());
+  Tensor logits = prefill(*model_->text, all, state_, options);
+  if (unfed_ >= 0 && options.all_logits) logits = logits.slice_rows(1, logits.dim(0));
+  fed_.insert(fed_.end(), all.begin(), all.end());
+  unfed_ = -1;
+  return logits;
+}
+
+int64_t ChatSession::count_tokens(const std::vector<Message>& messages) const {
+  std::vector<ResolvedMessage> candidate = conversation_;
+  for (const Message& m : messages) candidate.push_back(resolve_message(*model_, m));
+  return int64_t(plan_prompt(*model_, candidate).ids.size());
+}
+
+}  // namespace lightvl::engine

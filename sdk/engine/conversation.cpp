@@ -1,0 +1,100 @@
+#include "engine/conversation.h"
+
+#include <span>
+
+#include "core/error.h"
+#include "engine/document_reader.h"
+#include "engine/multimodal_prompt.h"
+#include "vision/image/image_decoder.h"
+
+namespace lightvl::engine {
+namespace {
+
+vision::RgbImage decode(const Image& image) {
+  switch (image.source) {
+    case Image::Source::kFile: return vision::decode_image_file(image.name);
+    case Image::Source::kEncoded: return vision::decode_image(std::span<const uint8_t>(image.bytes), image.name);
+    case Image::Source::kRgb:
+      require(image.width > 0 && image.height > 0 &&
+                  image.bytes.size() == size_t(image.width) * size_t(image.height) * 3,
+              ErrorCode::kInvalidArgument,
+              "raw image '" + image.name + "': expected width·height·3 = " +
+                  std::to_string(int64_t(image.width) * image.height * 3) + " RGB bytes, got " +
+                  std::to_string(image.bytes.size()));
+      return vision::copy_rgb_pixels(image.bytes.data(), image.width, image.height, size_t(image.width) * 3,
+                                     vision::kDefaultMaxImagePixels, image.name);
+  }
+  fail(ErrorCode::kInternal, "unknown image source");
+}
+
+// How a document appears to the model: its name, then its whole text.
+std::string document_block(const DocumentText& doc) {
+  return "<document name=\"" + doc.name + "\">\n" + doc.text + "\n</document>\n";
+}
+
+}  // namespace
+
+ResolvedMessage resolve_message(const LoadedModel& model, const Message& message) {
+  ResolvedMessage out;
+  out.chat.role = role_name(message.role);
+  for (const Part& part : message.parts) {
+    text::ContentPart cp;
+    switch (part.kind) {
+      case Part::Kind::kText:
+        cp.text = part.text;
+        break;
+      case Part::Kind::kDocument: {
+        const DocumentText doc = part.document.text.empty()
+                                     ? read_document(part.document.name)
+                                     : DocumentText{part.document.name, part.document.text, 0};
+        cp.text = document_block(doc);
+        out.document_bytes += int64_t(doc.text.size());
+        break;
+      }
+      case Part::Kind::kImage:
+        require(model.image_encoder != nullptr, ErrorCode::kUnsupported,
+                "image '" + part.image.name + "': this model (" + model.config.model_type +
+                    ") has no vision tower; use a MiniMax-VL-01 checkpoint for images");
+        cp.type = text::ContentPart::Type::kImage;
+        cp.image = part.image.name;
+        out.images.push_back(vision::preprocess_image(decode(part.image), *model.preprocess, part.image.name));
+        break;
+    }
+    out.chat.content.push_back(std::move(cp));
+  }
+  return out;
+}
+
+PromptPlan plan_prompt(const LoadedModel& model, const std::vector<ResolvedMessage>& conversation) {
+  const text::Tokenizer& tokenizer = model.require_tokenizer();
+  std::vector<text::ChatMessage> messages;
+  std::vector<int64_t> tokens_per_image;
+  PromptPlan plan;
+  for (const ResolvedMessage& m : conversation) {
+    messages.push_back(m.chat);
+    for (const vision::PreprocessedImage& image : m.images) {
+      tokens_per_image.push_back(image.plan.num_tokens);
+      plan.images.push_back(&image);
+      plan.image_tokens += image.plan.num_tokens;
+    }
+  }
+  const std::string prompt = model.chat_template->render(messages);
+  std::vector<int32_t> ids;
+  for (text::TokenId id : tokenizer.encode(prompt, /*allow_special=*/true)) ids.push_back(int32_t(id));
+  if (model.image_token_id < 0) {
+    plan.ids = std::move(ids);
+    return plan;
+  }
+  plan.ids = expand_image_placeholders(ids, model.image_token_id, tokens_per_image);
+  // Offsets: images are laid out in order, each a run of exactly its token count (adjacent images make
+  // one longer run, so walk by counts rather than by runs).
+  size_t pos = 0;
+  for (int64_t n : tokens_per_image) {
+    while (pos < plan.ids.size() && plan.ids[pos] != model.image_token_id) ++pos;
+    plan.image_offsets.push_back(int64_t(pos));
+    pos += size_t(n);
+  }
+  return plan;
+}
+
+}  // namespace lightvl::engine

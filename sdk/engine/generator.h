@@ -1,0 +1,49 @@
+// Engine role: the decode loop. Samples, streams and stops; feeds each kept token back through the state.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+#include "lightvl/generation.h"
+#include "text/backbone/hybrid_state.h"
+#include "text/backbone/text_model.h"
+
+namespace lightvl::engine {
+
+// Incremental detokenization, implemented over the tokenizer by the caller: push(id) returns the UTF-8
+// text that became final with `id` (possibly empty), flush() what is left at the end.
+class TextStream {
+ public:
+  virtual ~TextStream() = default;
+  virtual std::string push(int32_t id) = 0;
+  virtual std::string flush() = 0;
+};
+
+struct DecodeRequest {
+  const GenerationConfig* config = nullptr;
+  std::vector<int32_t> end_ids;           // the model's end-of-sequence ids (always stop)
+  std::vector<int32_t> history;           // recent ids for the penalties (the prompt tail)
+  int64_t max_context = 0;                // stop with kContextFull at this many positions; 0 = no limit
+  TextStream* text = nullptr;             // may be null: no text, no stop strings
+  const StreamCallback* on_piece = nullptr;         // may be null
+  const std::atomic<bool>* cancel = nullptr;        // may be null; polled before each token
+};
+
+struct DecodeOutcome {
+  GenerationResult result;
+  // The last kept token, sampled but not yet fed through the state (feeding it would cost a forward pass
+  // nobody may need); the caller feeds it before anything else. −1 when none.
+  int32_t unfed_token = -1;
+};
+
+// Generates from `first_logits` (the logits after the prompt, [vocab] f32), continuing `state`.
+// Throws Error(kInvalidArgument) for an invalid config; other errors propagate with the state at the
+// last fed position.
+DecodeOutcome decode(const text::TextModel& model, text::HybridState& state, const float* first_logits,
+                     const DecodeRequest& request);
+
+}  // namespace lightvl::engine

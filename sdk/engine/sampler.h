@@ -1,0 +1,34 @@
+// Engine role: turn one row of logits into the next token id (GenerationConfig semantics).
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "lightvl/generation.h"
+
+namespace lightvl::engine {
+
+class Sampler {
+ public:
+  // Validates `config` (Error(kInvalidArgument) naming the field for values out of range) and seeds the RNG.
+  explicit Sampler(const GenerationConfig& config);
+
+  // Picks the next token from `logits` (vocab floats; modified in place by penalties and scaling) given the
+  // recent token history (prompt and generated; the penalty window applies). Deterministic for a seed.
+  int32_t sample(float* logits, int64_t vocab, const std::vector<int32_t>& history);
+
+  // The seed in use (the drawn one when the config said −1), for reproducing a run.
+  uint64_t seed() const { return seed_; }
+
+ private:
+  void apply_penalties(float* logits, int64_t vocab, const std::vector<int32_t>& history) const;
+
+  GenerationConfig config_;
+  uint64_t seed_ = 0;
+  std::mt19937_64 rng_;
+  std::vector<int32_t> candidates_;
+  std::vector<float> probs_;
+};
+
+}  // namespace lightvl::engine

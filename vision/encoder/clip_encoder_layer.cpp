@@ -1,0 +1,70 @@
+#include "vision/encoder/clip_encoder_layer.h"
+
+#include <cmath>
+
+#include "core/error.h"
+#include "ops/activation.h"
+#include "ops/attention.h"
+#include "ops/linear.h"
+#include "ops/norm.h"
+
+namespace lightvl::vision {
+namespace {
+
+Tensor f32(Shape shape) { return Tensor::zeros(DType::kF32, std::move(shape)); }
+
+// MHA over each sequence separately; the projections run over all rows at once (one BLAS call each).
+Tensor self_attention(const io::VisionConfig& config, const ClipLayerWeights& w, const Tensor& normed,
+                      int64_t sequences) {
+  const int64_t rows = normed.dim(0), hidden = config.hidden_size;
+  const int64_t heads = config.num_attention_heads, d = config.head_dim(), positions = rows / sequences;
+  Tensor q = f32({rows, hidden}), k = f32({rows, hidden}), v = f32({rows, hidden});
+  ops::linear(normed, w.q_weight, &w.q_bias, q);
+  ops::linear(normed, w.k_weight, &w.k_bias, k);
+  ops::linear(normed, w.v_weight, &w.v_bias, v);
+
+  const Tensor qh = q.reshaped({rows, heads, d}), kh = k.reshaped({rows, heads, d}), vh = v.reshaped({rows, heads, d});
+  Tensor attended = f32({rows, heads, d});
+  const float scale = float(1.0 / std::sqrt(double(d)));
+  for (int64_t s = 0; s < sequences; ++s) {
+    const int64_t begin = s * positions, end = begin + positions;
+    Tensor out = attended.slice_rows(begin, end);
+    ops::attention(qh.slice_rows(begin, end), kh.slice_rows(begin, end), vh.slice_rows(begin, end), /*past=*/0,
+                   /*causal=*/false, scale, out);
+  }
+  Tensor projected = f32({rows, hidden});
+  ops::linear(attended.reshaped({rows, hidden}), w.out_weight, &w.out_bias, projected);
+  return projected;
+}
+
+}  // namespace
+
+Tensor clip_encoder_layer(const io::VisionConfig& config, const ClipLayerWeights& w, const Tensor& x,
+                          int64_t sequences) {
+  require(x.rank() == 2 && x.dim(1) == config.hidden_size && sequences > 0 && x.dim(0) % sequences == 0,
+          ErrorCode::kInternal,
+          "clip_encoder_layer: input " + shape_string(x.shape()) + " is not " + std::to_string(sequences) +
+              " sequences of width " + std::to_string(config.hidden_size));
+  const float eps = float(config.layer_norm_eps);
+  const int64_t rows = x.dim(0);
+
+  Tensor n1 = f32(x.shape());
+  ops::layer_norm(x, w.norm1_weight, w.norm1_bias, eps, n1);
+  const Tensor attn = self_attention(config, w, n1, sequences);
+  Tensor h = f32(x.shape());
+  ops::scaled_add(1.0f, x, 1.0f, attn, h);
+
+  Tensor n2 = f32(x.shape());
+  ops::layer_norm(h, w.norm2_weight, w.norm2_bias, eps, n2);
+  Tensor inner = f32({rows, config.intermediate_size});
+  ops::linear(n2, w.fc1_weight, &w.fc1_bias, inner);
+  ops::gelu_inplace(inner, config.hidden_act == io::Activation::kQuickGelu ? ops::GeluKind::kQuick
+                                                                           : ops::GeluKind::kExact);
+  Tensor mlp = f32(x.shape());
+  ops::linear(inner, w.fc2_weight, &w.fc2_bias, mlp);
+  Tensor out = f32(x.shape());
+  ops::scaled_add(1.0f, h, 1.0f, mlp, out);
+  return out;
+}
+
+}  // namespace lightvl::vision

@@ -1,0 +1,65 @@
+// The vision half's weights (spec §2.2): the CLIP tower, the projector and image_newline.
+//
+// Large matrices stay views into the memory-mapped checkpoint (bf16 in the released model); the few
+// small tensors the tower adds or copies row by row (class embedding, position table, image_newline)
+// are widened to f32 once at load, because the element-wise ops take f32 operands only.
+#pragma once
+
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace lightvl::io {
+class Checkpoint;
+struct ModelConfig;
+struct VisionConfig;
+}  // namespace lightvl::io
+
+namespace lightvl::vision {
+
+// One pre-LN CLIP encoder block. Linear weights are [out, in]; every projection has a bias.
+struct ClipLayerWeights {
+  Tensor norm1_weight, norm1_bias;  // layer_norm1 [hidden]
+  Tensor q_weight, q_bias;          // [hidden, hidden], [hidden]
+  Tensor k_weight, k_bias;
+  Tensor v_weight, v_bias;
+  Tensor out_weight, out_bias;
+  Tensor norm2_weight, norm2_bias;  // layer_norm2 [hidden]
+  Tensor fc1_weight, fc1_bias;      // [intermediate, hidden], [intermediate]
+  Tensor fc2_weight, fc2_bias;      // [hidden, intermediate], [hidden]
+};
+
+struct ClipWeights {
+  // The 14×14 stride-14 patch convolution as a matrix: [hidden, channels·patch·patch], columns ordered
+  // (channel, row, column) like the checkpoint's [hidden, channels, patch, patch] (a reshaped view).
+  Tensor patch_weight;
+  Tensor class_embedding;     // [hidden] f32 (owned copy)
+  Tensor position_embedding;  // [positions, hidden] f32 (owned copy); row 0 belongs to the CLS token
+  Tensor pre_norm_weight, pre_norm_bias;  // pre_layrnorm [hidden]
+  // Only the layers the configured feature layer needs (layers past it are never loaded).
+  std::vector<ClipLayerWeights> layers;
+};
+
+// linear_1: [text hidden, vision hidden] + bias; linear_2: [text hidden, text hidden] + bias.
+struct ProjectorWeights {
+  Tensor linear1_weight, linear1_bias;
+  Tensor linear2_weight, linear2_bias;
+};
+
+// Looks up the tower's tensors through the name registry, loading layers [0, num_layers). The checkpoint
+// should already be validated against the config (io::validate_checkpoint); a missing tensor still throws
+// Error(kNotFound) naming it. Throws Error(kBadModel) when a tensor's shape does not fit `vision`.
+// The views keep the checkpoint's mappings alive. Thread-safe.
+ClipWeights load_clip_weights(const io::Checkpoint& checkpoint, const io::VisionConfig& vision, int64_t num_layers);
+
+// Projector weights (views). Same errors as load_clip_weights.
+ProjectorWeights load_projector_weights(const io::Checkpoint& checkpoint);
+
+// image_newline widened to an owned f32 [text hidden] tensor. Same errors as load_clip_weights.
+Tensor load_image_newline(const io::Checkpoint& checkpoint);
+
+// A float weight of any float dtype copied into new f32 memory of the same shape (owned).
+// Throws Error(kBadModel) naming the tensor when its dtype is not f32, f16 or bf16.
+Tensor widen_to_f32(const Tensor& t);
+
+}  // namespace lightvl::vision

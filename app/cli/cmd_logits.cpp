@@ -19,6 +19,7 @@ struct LogitsOptions {
   std::string ids;
   std::string ids_file;
   std::string out;
+  std::vector<std::string> images;
   bool decode = false;
   int threads = 0;
   int64_t chunk = 512;
@@ -35,7 +36,9 @@ int run_logits(const LogitsOptions& o) {
   feed.token_by_token = o.decode;
   feed.chunk_tokens = o.chunk;
   feed.all_logits = true;
-  const Logits logits = session.feed(ids, feed);
+  std::vector<Image> images;
+  for (const std::string& path : o.images) images.push_back(Image::from_file(path));
+  const Logits logits = session.feed(ids, feed, images);
   save_npy(o.out, logits.values, {logits.rows, logits.vocab});
   std::fprintf(stderr, "lightvl: wrote %lld x %lld logits (%s) to %s\n", (long long)logits.rows,
                (long long)logits.vocab, o.decode ? "token by token" : "chunked prefill", o.out.c_str());
@@ -54,6 +57,7 @@ Command add_logits(CLI::App& app) {
   auto* ids = sub->add_option("--ids", o->ids, "Comma-separated token ids");
   auto* file = sub->add_option("--ids-file", o->ids_file, "File with token ids (separated, or a JSON array)");
   ids->excludes(file);
+  sub->add_option("--image", o->images, "An image for the next image placeholder id in the ids (repeatable, in order)");
   sub->add_option("--out", o->out, "Output .npy (float32, shape [T, vocab])")->required();
   sub->add_flag("--decode", o->decode, "Feed tokens one at a time through the state instead of chunked prefill");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->check(CLI::Range(0, 4096));

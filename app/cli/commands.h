@@ -13,6 +13,8 @@ namespace lightvl::cli {
 using Command = std::function<int()>;
 
 Command add_info(CLI::App& app);    // lightvl info --model DIR [--context N]
-Command add_logits(CLI::App& app);  // lightvl logits --model DIR (--ids L | --ids-file F) [--decode] --out F.npy
+Command add_logits(CLI::App& app);  // lightvl logits --model DIR (--ids L | --ids-file F) [--image F]... [--decode] --out F.npy
+Command add_run(CLI::App& app);     // lightvl run --model DIR (--prompt S | --ids L) [--image F]... [--document F]...
+Command add_chat(CLI::App& app);    // lightvl chat --model DIR [--system S]
 
 }  // namespace lightvl::cli

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   };
   add(lightvl::cli::add_info);
   add(lightvl::cli::add_logits);
+  add(lightvl::cli::add_run);
+  add(lightvl::cli::add_chat);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

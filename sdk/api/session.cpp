@@ -45,7 +45,7 @@ GenerationResult Session::chat(const std::vector<Message>& messages, const Gener
 }
 
 GenerationResult Session::generate_ids(const std::vector<int32_t>& ids, const GenerationConfig& config,
-                                       const TurnSettings& settings) {
+                                       const TurnSettings& settings, const std::vector<Image>& images) {
   cancel_->store(false);
   engine::TurnOptions o;
   o.config = &config;
@@ -56,16 +56,16 @@ GenerationResult Session::generate_ids(const std::vector<int32_t>& ids, const Ge
   };
   o.chunk_tokens = settings.chunk_tokens;
   o.memory_budget = model_->memory_budget_;
-  return chat_->continue_ids(ids, o);
+  return chat_->continue_ids(ids, images, o);
 }
 
-Logits Session::feed(const std::vector<int32_t>& ids, const FeedOptions& options) {
+Logits Session::feed(const std::vector<int32_t>& ids, const FeedOptions& options, const std::vector<Image>& images) {
   engine::PrefillOptions p;
   p.mode = options.token_by_token ? engine::FeedMode::kTokenByToken : engine::FeedMode::kChunked;
   p.chunk_tokens = options.chunk_tokens;
   p.all_logits = options.all_logits;
   p.progress = options.progress;
-  return to_logits(chat_->feed(ids, p));
+  return to_logits(chat_->feed(ids, images, p));
 }
 
 int64_t Session::count_tokens(const std::vector<Message>& messages) const { return chat_->count_tokens(messages); }

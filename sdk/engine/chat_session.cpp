@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "engine/generator.h"
 #include "engine/memory_estimate.h"
+#include "engine/multimodal_prompt.h"
 #include "tokenizer/streaming_detokenizer.h"
 
 namespace lightvl::engine {
@@ -158,12 +159,41 @@ GenerationResult ChatSession::chat(const std::vector<Message>& messages, const T
   return result;
 }
 
-GenerationResult ChatSession::continue_ids(const std::vector<int32_t>& ids, const TurnOptions& options) {
+RawPrompt ChatSession::raw_prompt(const std::vector<int32_t>& ids, const std::vector<Image>& images) const {
   require(!ids.empty(), ErrorCode::kInvalidArgument, "the prompt is empty: pass at least one token id");
-  PromptPlan plan;
-  plan.ids = fed_;
-  if (unfed_ >= 0) plan.ids.push_back(unfed_);
-  plan.ids.insert(plan.ids.end(), ids.begin(), ids.end());
+  RawPrompt raw;
+  for (const Image& image : images) {
+    Message m = Message::user();
+    m.add_image(image);
+    ResolvedMessage r = resolve_message(*model_, m);
+    raw.images.push_back(std::move(r.images.front()));
+  }
+  std::vector<int64_t> counts;
+  for (const vision::PreprocessedImage& image : raw.images) counts.push_back(image.plan.num_tokens);
+  const std::vector<int32_t> expanded =
+      model_->image_token_id >= 0 ? expand_image_placeholders(ids, model_->image_token_id, counts) : ids;
+  require(!images.empty() || model_->image_token_id < 0 ||
+              count_image_placeholders(ids, model_->image_token_id) == 0,
+          ErrorCode::kInvalidArgument, "the ids hold image placeholders but no image was given");
+  raw.plan.ids = fed_;
+  if (unfed_ >= 0) raw.plan.ids.push_back(unfed_);
+  const int64_t base = int64_t(raw.plan.ids.size());
+  raw.plan.ids.insert(raw.plan.ids.end(), expanded.begin(), expanded.end());
+  size_t pos = 0;
+  for (size_t i = 0; i < raw.images.size(); ++i) {
+    while (pos < expanded.size() && expanded[pos] != model_->image_token_id) ++pos;
+    raw.plan.image_offsets.push_back(base + int64_t(pos));
+    raw.plan.images.push_back(&raw.images[i]);
+    raw.plan.image_tokens += counts[i];
+    pos += size_t(counts[i]);
+  }
+  return raw;
+}
+
+GenerationResult ChatSession::continue_ids(const std::vector<int32_t>& ids, const std::vector<Image>& images,
+                                           const TurnOptions& options) {
+  const RawPrompt raw = raw_prompt(ids, images);
+  const PromptPlan& plan = raw.plan;
   check_budget(int64_t(plan.ids.size()), options);
   GenerationStats stats;
   const Tensor logits = sync_to(plan, options, stats);
@@ -171,13 +201,18 @@ GenerationResult ChatSession::continue_ids(const std::vector<int32_t>& ids, cons
   return decode_answer(logits, plan.ids, options, stats);
 }
 
-Tensor ChatSession::feed(const std::vector<int32_t>& ids, const PrefillOptions& options) {
-  std::vector<int32_t> all;
-  if (unfed_ >= 0) all.push_back(unfed_);
-  all.insert(all.end(), ids.begin(), ids.end());
-  Tensor logits = prefill(*model_->text, all, state_, options);
+Tensor ChatSession::feed(const std::vector<int32_t>& ids, const std::vector<Image>& images,
+                         const PrefillOptions& options) {
+  const RawPrompt raw = raw_prompt(ids, images);
+  const int64_t start = int64_t(fed_.size());  // the unfed token, if any, is fed first
+  const std::vector<int32_t> fresh(raw.plan.ids.begin() + start, raw.plan.ids.end());
+  std::vector<EmbeddingRun> runs;
+  for (size_t i = 0; i < raw.images.size(); ++i) {
+    runs.push_back({raw.plan.image_offsets[i] - start, model_->image_encoder->encode(raw.images[i])});
+  }
+  Tensor logits = prefill(*model_->text, fresh, state_, options, runs);
   if (unfed_ >= 0 && options.all_logits) logits = logits.slice_rows(1, logits.dim(0));
-  fed_.insert(fed_.end(), all.begin(), all.end());
+  fed_ = raw.plan.ids;
   unfed_ = -1;
   return logits;
 }

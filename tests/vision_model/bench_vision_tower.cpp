@@ -3,7 +3,9 @@
 // weights, on one image's worth of tiles (default 5: a 640×480 picture is a 2×2 grid plus the thumbnail).
 //
 //   bench_vision_tower [--tiles N] [--repeat R] [--threads T] [--model DIR] [--skip-large]
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <random>

@@ -1,3 +1,5 @@
+// Validation of transformers-style message lists: structural problems are reported with the index of
+// the message, so a user can find the mistake in a long conversation file.
 #include "chat/chat_message.h"
 
 #include "core/error.h"

@@ -1,3 +1,6 @@
+// Native renderers of the MiniMax chat formats. Each mirrors its Jinja source in templates/ statement by
+// statement (same order of headers, parts and tool blocks), so the two can be compared line by line; the
+// tests prove them equal on generated conversations.
 #include "chat/chat_template.h"
 
 #include "chat/builtin_templates.h"
@@ -132,6 +135,8 @@ ChatRequest parse_chat_request(const nlohmann::ordered_json& document, const std
   return request;
 }
 
+// Recognition by content, not by exact text: MiniMax's own templates differ from lightvl's sources in
+// whitespace and structure, but all carry the same role headers, and only the VL one handles <image>.
 ChatTemplate ChatTemplate::from_source(std::string_view source) {
   const bool minimax = contains(source, "<beginning_of_sentence>") && contains(source, "user name=user") &&
                        contains(source, "ai name=assistant");

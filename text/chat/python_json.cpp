@@ -1,3 +1,5 @@
+// Python's json.dumps formatting, written out because nlohmann's dump() uses "," and ":" without spaces
+// and escapes differently; tool descriptions must be byte-identical to what transformers renders.
 #include "chat/python_json.h"
 
 #include <cstdio>

@@ -1,3 +1,7 @@
+// Added-token matching. Hugging Face searches with a leftmost-longest Aho-Corasick automaton; a byte trie
+// walked from every start position gives the same matches (the first position where any token matches,
+// the longest token there). Added tokens are few (tens to hundreds) and a first-byte table skips almost
+// every position, so the simple structure is fast enough and easy to check.
 #include "tokenizer/added_tokens.h"
 
 #include <algorithm>
@@ -112,6 +116,9 @@ void AddedVocabulary::split(std::string_view text, bool normalized_pass, bool al
   size_t begin = 0, end = 0;
   int32_t index = -1;
   while (trie.find(text, search, begin, end, index)) {
+    // The next search starts after the match as found, even when the match is then dropped or its span
+    // widened by rstrip: Hugging Face's iterator works the same way, so a dropped special token also
+    // hides any shorter token inside it.
     search = end;
     const AddedToken& token = tokens_[index];
     if (token.special && !allow_special) continue;
@@ -128,6 +135,7 @@ void AddedVocabulary::split(std::string_view text, bool normalized_pass, bool al
       const std::string_view after = text.substr(end);
       end += after.size() - strip_white_space(after, true, false).size();
     }
+    // Text between two matches is a plain segment (lstrip may have reached back into it).
     if (emitted < begin) out.push_back({emitted, begin, -1});
     out.push_back({begin, end, token.id});
     emitted = end;

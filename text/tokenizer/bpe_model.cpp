@@ -1,3 +1,7 @@
+// BPE encoding of one word. The merge loop is Hugging Face's: a min-heap of candidate merges ordered by
+// (rank, position) over a linked list of symbols, with lazy deletion of candidates whose pair changed.
+// It is O(n log n) in the word length, which matters for pathological "words" of megabytes (one long run
+// of letters, digits or punctuation) that the pre-tokenizer cannot split.
 #include "tokenizer/bpe_model.h"
 
 #include <algorithm>
@@ -84,6 +88,8 @@ BpeModel BpeModel::from_json(const JsonPath& model) {
     }
   }
 
+  // Rank = position in the list. Each merge must produce a vocabulary entry: new id = vocab[left + right]
+  // (minus the continuing-subword prefix of `right`), checked here once instead of at every encode.
   const JsonPath merges = model.at("merges");
   merges.require_type("array");
   m.merges_.reserve(merges.value().size());
@@ -137,6 +143,8 @@ const BpeModel::Merge* BpeModel::find_merge(TokenId a, TokenId b) const {
   return it == merges_.end() ? nullptr : &it->second;
 }
 
+// One symbol per character of `word`, following Hugging Face's merge_word (prefix/suffix, byte fallback,
+// unk with optional fusing of consecutive unknown characters).
 void BpeModel::build_symbols(std::string_view word, BpeScratch& s) const {
   s.symbols.clear();
   const auto add = [&s](TokenId id, size_t len) {
@@ -247,6 +255,7 @@ void BpeModel::tokenize(std::string_view word, std::vector<TokenId>& out, BpeScr
       return;
     }
   }
+  // Natural text repeats its words: the per-call cache makes the merge loop run once per distinct word.
   const bool cacheable = word.size() < BpeScratch::kMaxCachedWordBytes;
   if (cacheable) {
     const auto it = s.cache.find(word);

@@ -1,3 +1,4 @@
+// GPT-2's bytes_to_unicode table, built once.
 #include "tokenizer/byte_level.h"
 
 #include <array>

@@ -1,3 +1,6 @@
+// Decoding steps, each a rewrite of Hugging Face's decode_chain: a list of token strings in, a list out.
+// Some steps work per token (Replace, Strip, Metaspace), others join tokens (ByteLevel, Fuse) or runs of
+// tokens (ByteFallback); keeping the list form lets any Sequence of them compose exactly as in Python.
 #include "tokenizer/decoder.h"
 
 #include "tokenizer/byte_level.h"

@@ -1,3 +1,4 @@
+// Typed access to tokenizer JSON with messages that say where (file and key path) and what was found.
 #include "tokenizer/json_path.h"
 
 namespace lightvl::text {

@@ -1,3 +1,4 @@
+// Normalizer steps. Each runs on the whole text of one segment between added tokens, in file order.
 #include "tokenizer/normalizer.h"
 
 #include "tokenizer/utf8.h"
@@ -31,6 +32,7 @@ std::string replace_all(const Regex& pattern, std::string_view text, std::string
   return out;
 }
 
+// Hugging Face strips with Rust's char::is_whitespace, i.e. the White_Space property, not just ASCII.
 std::string_view strip_white_space(std::string_view text, bool left, bool right) {
   size_t begin = 0, end = text.size();
   if (left) {

@@ -1,3 +1,4 @@
+// Post-processing for single sequences: the template's special-token runs around the encoded ids.
 #include "tokenizer/post_processor.h"
 
 namespace lightvl::text {

@@ -1,3 +1,6 @@
+// Pre-tokenizer steps, run depth first (see the header). The split logic mirrors Hugging Face's
+// NormalizedString::split: a pattern yields matches and the gaps between them, and the delimiter
+// behaviour decides how they group into pieces.
 #include "tokenizer/pre_tokenizer.h"
 
 #include "tokenizer/byte_level.h"

@@ -1,3 +1,5 @@
+// PCRE2 behind the Regex interface, plus the Oniguruma -> PCRE2 pattern translation (see the header for
+// the differences it covers).
 #include "tokenizer/regex.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -29,6 +31,8 @@ std::string pcre2_message(int code) {
 
 }  // namespace
 
+// A single left-to-right pass: escapes are rewritten (differently inside and outside a character class,
+// since a class cannot nest another), everything else is copied.
 std::string translate_onig_pattern(std::string_view p, const std::string& where) {
   std::string out;
   out.reserve(p.size() + 32);

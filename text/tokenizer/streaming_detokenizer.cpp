@@ -1,3 +1,7 @@
+// Windowed incremental decoding (see the header). Decoding the context ids again in every window is what
+// makes the result exact for decoders with position-dependent rules (Metaspace drops the prefix space of
+// the first token, Strip trims the first character): the context starts both decodes alike, so those
+// rules cancel out in the difference.
 #include "tokenizer/streaming_detokenizer.h"
 
 #include "core/error.h"

@@ -1,3 +1,5 @@
+// The tokenizer facade: loads tokenizer.json + tokenizer_config.json into the stage objects and runs
+// them in Hugging Face's order.
 #include "tokenizer/tokenizer.h"
 
 #include <algorithm>
@@ -135,6 +137,8 @@ Tokenizer Tokenizer::from_json(const nlohmann::json& tokenizer_json, const Token
   return tokenizer;
 }
 
+// Memory: the ids, one normalized copy of a segment when there is a normalizer, and the bounded BPE cache;
+// words are streamed from the pre-tokenizer straight into BPE.
 std::vector<TokenId> Tokenizer::encode(std::string_view text, bool allow_special, bool add_special_tokens) const {
   require_valid_utf8(text, "text to encode");
   const Impl& m = *impl_;
@@ -177,6 +181,9 @@ std::vector<TokenId> Tokenizer::encode(std::string_view text, bool allow_special
   return ids;
 }
 
+// Added tokens print their (normalized) content; other ids their vocabulary string; the decoder then
+// turns the list into text. Unknown ids are an error rather than silently dropped as in Hugging Face, so
+// that a caller passing ids from another vocabulary finds out.
 std::string Tokenizer::decode(std::span<const TokenId> ids, bool skip_special) const {
   const Impl& m = *impl_;
   std::vector<std::string_view> tokens;

@@ -1,5 +1,7 @@
+// tokenizer_config.json and the chat-template files, read the way transformers reads them.
 #include "tokenizer/tokenizer_config.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 

@@ -1,3 +1,4 @@
+// Unicode normalization through utf8proc, and the two character properties the pipeline tests directly.
 #include "tokenizer/unicode.h"
 
 #include <cstdlib>

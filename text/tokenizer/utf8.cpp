@@ -1,3 +1,4 @@
+// UTF-8 validation and repair following the Unicode standard's well-formed byte sequence table.
 #include "tokenizer/utf8.h"
 
 #include <cstdio>

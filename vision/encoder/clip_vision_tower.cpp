@@ -1,6 +1,7 @@
 #include "vision/encoder/clip_vision_tower.h"
 
 #include <cstring>
+#include <utility>
 
 #include "core/error.h"
 #include "ops/activation.h"

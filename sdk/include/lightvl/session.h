@@ -64,14 +64,18 @@ class Session {
   GenerationResult chat(const std::vector<Message>& messages, const GenerationConfig& config = {},
                         const TurnSettings& settings = {});
 
-  // Continues the raw token sequence with `ids` (no chat template; image placeholder ids are not
-  // expanded) and generates. The text of the answer is decoded when the model has a tokenizer.
+  // Continues the raw token sequence with `ids` (no chat template) and generates. In a VL model each
+  // image placeholder id (ModelInfo::image_token_id) in `ids` stands for one of `images`, in order, and is
+  // expanded to that image's token count. The answer's text is decoded when the model has a tokenizer.
+  // Throws Error(kInvalidArgument) when placeholders and images differ in number.
   GenerationResult generate_ids(const std::vector<int32_t>& ids, const GenerationConfig& config = {},
-                                const TurnSettings& settings = {});
+                                const TurnSettings& settings = {}, const std::vector<Image>& images = {});
 
-  // Feeds `ids` after everything fed so far and returns their logits (see FeedOptions). Throws
-  // Error(kInvalidArgument) for an empty list or ids outside the vocabulary, leaving the state unchanged.
-  Logits feed(const std::vector<int32_t>& ids, const FeedOptions& options = {});
+  // Feeds `ids` (placeholders expanded as in generate_ids) after everything fed so far and returns the
+  // logits of the fed positions (one row per expanded position with all_logits). Throws
+  // Error(kInvalidArgument) for an empty list, ids outside the vocabulary or a placeholder/image count
+  // mismatch, leaving the state unchanged.
+  Logits feed(const std::vector<int32_t>& ids, const FeedOptions& options = {}, const std::vector<Image>& images = {});
 
   // Tokens the conversation would hold with `messages` added (images and documents included), without
   // running the model: for context meters and for refusing oversized input early.

@@ -1,0 +1,157 @@
+// Session behaviour through the public API only: greedy generation equals transformers' greedy
+// continuation, a multi-turn conversation equals replaying it from scratch, cancellation from another
+// thread, stop strings split across tokens, and bad requests refused without changing the conversation.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "lightvl/session.h"
+
+namespace lightvl {
+namespace {
+
+const std::string kRoot = LIGHTVL_SOURCE_DIR;
+const std::string kTextModel = kRoot + "/assets/tiny-minimax-text-01";
+
+std::shared_ptr<const Model> text_model() {
+  static std::shared_ptr<const Model> model = Model::load(kTextModel);
+  return model;
+}
+
+GenerationConfig greedy(int max_tokens) {
+  GenerationConfig c;
+  c.greedy = true;
+  c.max_tokens = max_tokens;
+  return c;
+}
+
+TEST(Session, GreedyGenerationMatchesTransformers) {
+  std::ifstream in(kRoot + "/tests/fixtures/golden/text_released.json");
+  const nlohmann::json golden = nlohmann::json::parse(in);
+  const auto prompt = golden["greedy_prompt_ids"].get<std::vector<int32_t>>();
+  const auto expected = golden["greedy_ids"].get<std::vector<int32_t>>();
+  Session s(text_model());
+  GenerationConfig c = greedy(int(expected.size()));
+  c.stop_ids = {};
+  const GenerationResult r = s.generate_ids(prompt, c);
+  // The reference generated a fixed number of tokens without stopping; compare up to an end id.
+  std::vector<int32_t> reference = expected;
+  if (r.stop_reason == StopReason::kEndOfSequence) reference.resize(r.ids.size());
+  EXPECT_EQ(r.ids, reference);
+  EXPECT_EQ(r.stats.prompt_tokens, int64_t(prompt.size()));
+}
+
+TEST(Session, MultiTurnEqualsReplayFromScratch) {
+  const GenerationConfig c = greedy(10);
+  Session a(text_model());
+  const GenerationResult first = a.chat({Message::system("Be brief."), Message::user("Hello, who are you?")}, c);
+  const GenerationResult second = a.chat({Message::user("And what can you do?")}, c);
+
+  Session b(text_model());
+  const GenerationResult replay = b.chat({Message::system("Be brief."), Message::user("Hello, who are you?"),
+                                          Message::assistant(first.text), Message::user("And what can you do?")},
+                                         c);
+  EXPECT_EQ(second.ids, replay.ids);
+  EXPECT_EQ(second.text, replay.text);
+  // The second turn prefilled only its new tokens (at most the rewound answer plus the new message).
+  EXPECT_LT(second.stats.prompt_tokens, replay.stats.prompt_tokens);
+}
+
+TEST(Session, ForkBranchesIndependently) {
+  const GenerationConfig c = greedy(6);
+  Session a(text_model());
+  a.chat({Message::user("Tell me a story.")}, c);
+  Session b = a.fork();
+  const GenerationResult ra = a.chat({Message::user("Continue.")}, c);
+  const GenerationResult rb = b.chat({Message::user("Continue.")}, c);
+  EXPECT_EQ(ra.ids, rb.ids);
+}
+
+TEST(Session, CancelFromAnotherThreadStopsGeneration) {
+  Session s(text_model());
+  GenerationConfig c;
+  c.max_tokens = 3000;  // within the tiny model's 4096-token context
+  c.seed = 3;
+  std::atomic<int> pieces{0};
+  TurnSettings settings;
+  settings.on_piece = [&](const StreamPiece&) {
+    ++pieces;
+    return true;
+  };
+  std::thread stopper([&] {
+    while (pieces.load() < 5) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    s.cancel();
+  });
+  GenerationResult r;
+  try {
+    r = s.generate_ids({1, 2, 3}, c, settings);
+  } catch (...) {
+    s.cancel();
+    stopper.join();
+    throw;
+  }
+  stopper.join();
+  EXPECT_EQ(r.stop_reason, StopReason::kCancelled);
+  EXPECT_LT(r.stats.generated_tokens, 1000);
+}
+
+TEST(Session, StreamedPiecesConcatenateToTheTextAndStopStringsNeverLeak) {
+  Session s(text_model());
+  GenerationConfig c = greedy(40);
+  const GenerationResult free_run = s.chat({Message::user("Say something.")}, c);
+  ASSERT_GE(free_run.text.size(), 6u);
+  // Stop on a piece of the greedy answer that spans characters in its middle: the answer must end
+  // right before it, and nothing streamed may contain it.
+  const std::string stop = free_run.text.substr(free_run.text.size() / 2, 3);
+  const std::string expected = free_run.text.substr(0, free_run.text.find(stop));
+  Session t(text_model());
+  c.stop_strings = {stop};
+  std::string streamed;
+  TurnSettings settings;
+  settings.on_piece = [&](const StreamPiece& p) {
+    streamed += p.text;
+    return true;
+  };
+  const GenerationResult r = t.chat({Message::user("Say something.")}, c, settings);
+  EXPECT_EQ(r.stop_reason, StopReason::kStopString);
+  EXPECT_EQ(r.text, expected);
+  EXPECT_EQ(streamed, r.text);
+}
+
+TEST(Session, BadRequestsAreRefusedAndTheConversationIsKept) {
+  Session s(text_model());
+  const GenerationConfig c = greedy(4);
+  s.chat({Message::user("Hi")}, c);
+  const int64_t position = s.position();
+  auto expect_error = [&](const std::vector<Message>& m, ErrorCode code, const std::string& needle) {
+    try {
+      s.chat(m, c);
+      FAIL() << "accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), code) << e.what();
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(s.position(), position);
+  };
+  expect_error({Message::user("look").add_image(Image::from_file("/nonexistent/cat.png"))}, ErrorCode::kUnsupported,
+               "no vision tower");
+  expect_error({Message::user("read").add_document(Document::from_file("/nonexistent/doc.txt"))},
+               ErrorCode::kNotFound, "/nonexistent/doc.txt");
+  std::string huge(20000, 'a');
+  for (size_t i = 0; i < huge.size(); i += 7) huge[i] = ' ';
+  expect_error({Message::user("summarise").add_document(Document::from_text("big.txt", huge))},
+               ErrorCode::kInvalidArgument, "context");
+  EXPECT_THROW(s.generate_ids({}, c), Error);
+  GenerationConfig bad = c;
+  bad.greedy = false;
+  bad.temperature = -1;
+  EXPECT_THROW(s.chat({Message::user("x")}, bad), Error);
+}
+
+}  // namespace
+}  // namespace lightvl

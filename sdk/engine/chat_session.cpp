@@ -162,12 +162,7 @@ GenerationResult ChatSession::chat(const std::vector<Message>& messages, const T
 RawPrompt ChatSession::raw_prompt(const std::vector<int32_t>& ids, const std::vector<Image>& images) const {
   require(!ids.empty(), ErrorCode::kInvalidArgument, "the prompt is empty: pass at least one token id");
   RawPrompt raw;
-  for (const Image& image : images) {
-    Message m = Message::user();
-    m.add_image(image);
-    ResolvedMessage r = resolve_message(*model_, m);
-    raw.images.push_back(std::move(r.images.front()));
-  }
+  for (const Image& image : images) raw.images.push_back(load_image(*model_, image));
   std::vector<int64_t> counts;
   for (const vision::PreprocessedImage& image : raw.images) counts.push_back(image.plan.num_tokens);
   const std::vector<int32_t> expanded =

@@ -34,6 +34,13 @@ std::string document_block(const DocumentText& doc) {
 
 }  // namespace
 
+vision::PreprocessedImage load_image(const LoadedModel& model, const Image& image) {
+  require(model.image_encoder != nullptr, ErrorCode::kUnsupported,
+          "image '" + image.name + "': this model (" + model.config.model_type +
+              ") has no vision tower; use a MiniMax-VL-01 checkpoint for images");
+  return vision::preprocess_image(decode(image), *model.preprocess, image.name);
+}
+
 ResolvedMessage resolve_message(const LoadedModel& model, const Message& message) {
   ResolvedMessage out;
   out.chat.role = role_name(message.role);
@@ -52,12 +59,9 @@ ResolvedMessage resolve_message(const LoadedModel& model, const Message& message
         break;
       }
       case Part::Kind::kImage:
-        require(model.image_encoder != nullptr, ErrorCode::kUnsupported,
-                "image '" + part.image.name + "': this model (" + model.config.model_type +
-                    ") has no vision tower; use a MiniMax-VL-01 checkpoint for images");
         cp.type = text::ContentPart::Type::kImage;
         cp.image = part.image.name;
-        out.images.push_back(vision::preprocess_image(decode(part.image), *model.preprocess, part.image.name));
+        out.images.push_back(load_image(model, part.image));
         break;
     }
     out.chat.content.push_back(std::move(cp));

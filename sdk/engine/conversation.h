@@ -20,6 +20,10 @@ struct ResolvedMessage {
   int64_t document_bytes = 0;
 };
 
+// Decodes and preprocesses one image for this model. Throws Error naming the image (kNotFound/kIo for
+// files, kInvalidArgument for undecodable or oversized input, kUnsupported on a text-only model).
+vision::PreprocessedImage load_image(const LoadedModel& model, const Image& image);
+
 // Loads the message's images and documents. Throws Error naming the image or document that failed:
 // kNotFound/kIo for files, kInvalidArgument for undecodable or oversized input, kUnsupported for an image
 // sent to a text-only model. Thread-safe.

@@ -66,6 +66,13 @@ void merge_config_tokens(std::vector<AddedToken>& tokens, const TokenizerConfig&
       }
       continue;
     }
+    const auto same_content =
+        std::find_if(tokens.begin(), tokens.end(), [&](const AddedToken& t) { return t.content == extra.content; });
+    if (same_content != tokens.end()) {
+      fail(ErrorCode::kBadModel, name + ": \"" + extra.content + "\" is token " + std::to_string(same_content->id) +
+                                     " in tokenizer.json but " + std::to_string(extra.id) +
+                                     " in tokenizer_config.json added_tokens_decoder; the files disagree");
+    }
     const auto in_model = model.token_to_id(extra.content);
     if (in_model && *in_model != extra.id) {
       fail(ErrorCode::kBadModel, name + ": tokenizer_config.json gives \"" + extra.content + "\" id " +

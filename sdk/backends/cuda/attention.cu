@@ -1,0 +1,286 @@
+// CUDA softmax attention with grouped-query heads: one tiled, flash-style kernel (online softmax, f32
+// accumulators) for prefill and decode, plus a combine kernel when the key sequence is split.
+//
+// Rows. The (query token t, query head h) pairs that share KV head g are numbered ρ = t·group + (h mod
+// group). A block of 8 warps takes 32 consecutive rows of one KV head (4 per warp), so one shared K/V
+// tile serves every query head of the group (GQA reuse). Grid: (row tiles, KV heads, key splits).
+// Keys. The block walks its key range in tiles of 32 keys staged in shared memory as f32 (K padded to
+// d + 1 floats per row so lane j reading key j is bank-conflict free). Lane j scores key j against the
+// warp's 4 rows (q pre-scaled in shared memory); the warp then does the online-softmax update per row
+// (running max m, running sum l, rescale of the accumulator) and accumulates P·V with lane l owning
+// output dims l, l + 32, ... . Causal: query t (absolute position past + t) sees keys s ≤ past + t; the
+// block stops at the last key any of its rows can see. Out-of-range keys are staged as zeros and masked.
+// Splits (flash-decoding). When row tiles × KV heads is below the GPU's multiprocessor count (decode:
+// one token), the keys are cut into slices of ≥ kMinKeysPerSplit; each block writes its unnormalised
+// accumulator and (m, l) to f32 scratch and a combine kernel merges the slices with the usual
+// rescaling: o = Σ_z e^(m_z − M) acc_z / Σ_z e^(m_z − M) l_z.
+// Precision: f32 scores, exp, sums and accumulators (expf, no fast math); output rounded once.
+// Limits: head_dim ≤ 256 (templated on dims per lane: 2, 4 or 8); shared memory per block is
+// 4·(32·d + 32·(d + 1) + 32·d + 32·32) bytes (53 KB at d = 128, 103 KB at d = 256; sm_80+ both fit).
+// CUDA cores only (no tensor cores yet): correct everywhere, not yet the fastest prefill.
+#include "backends/cuda/attention.h"
+
+#include <algorithm>
+
+#include "backends/cuda/common.cuh"
+#include "backends/cuda/context.h"
+#include "backends/cuda/cuda_check.h"
+#include "backends/cuda/memory.h"
+
+namespace lightvl::cuda {
+namespace {
+
+constexpr int kWarps = 8;
+constexpr int kRowsPerWarp = 4;
+constexpr int kBlockRows = kWarps * kRowsPerWarp;  // 32 (query, head) rows per block
+constexpr int kTileKeys = 32;                       // one key per lane
+constexpr int64_t kMinKeysPerSplit = 512;
+
+__device__ __forceinline__ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+struct Params {
+  int64_t tokens, keys, past, keys_per_split;
+  int q_heads, kv_heads, group, head_dim;
+  bool causal;
+  float scale;
+};
+
+size_t shared_bytes(int d) {
+  return sizeof(float) * size_t(kBlockRows * d + kTileKeys * (d + 1) + kTileKeys * d + kBlockRows * kTileKeys);
+}
+
+// kDims = output dims per lane (head_dim ≤ 32·kDims). part_acc == nullptr: write normalised `out`;
+// otherwise write this split's unnormalised accumulator to part_acc[split][row][d] and (m, l) to
+// part_stats[split][row][2], row = t·q_heads + h.
+template <typename T, int kDims>
+__global__ void __launch_bounds__(kWarps * 32)
+attention_kernel(const T* q, const T* k, const T* v, T* out, float* part_acc, float* part_stats, Params p) {
+  extern __shared__ float smem[];
+  const int d = p.head_dim, k_stride = d + 1;
+  float* q_s = smem;                         // [kBlockRows][d], scaled
+  float* k_s = q_s + kBlockRows * d;         // [kTileKeys][d + 1]
+  float* v_s = k_s + kTileKeys * k_stride;   // [kTileKeys][d]
+  float* p_s = v_s + kTileKeys * d;          // [kBlockRows][kTileKeys] softmax weights of the tile
+
+  const int g = blockIdx.y, split = blockIdx.z;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int64_t rows_total = p.tokens * p.group;
+  const int64_t row0 = int64_t(blockIdx.x) * kBlockRows;
+
+  for (int idx = threadIdx.x; idx < kBlockRows * d; idx += blockDim.x) {
+    const int64_t rho = row0 + idx / d;
+    float value = 0.0f;
+    if (rho < rows_total) {
+      const int64_t t = rho / p.group;
+      const int h = g * p.group + int(rho % p.group);
+      value = to_float(q[(t * p.q_heads + h) * d + idx % d]) * p.scale;
+    }
+    q_s[idx] = value;
+  }
+
+  const int64_t split_begin = int64_t(split) * p.keys_per_split;
+  int64_t key_end = min64(p.keys, split_begin + p.keys_per_split);
+  if (p.causal) key_end = min64(key_end, p.past + (min64(row0 + kBlockRows, rows_total) - 1) / p.group + 1);
+
+  int64_t limit[kRowsPerWarp];  // keys < limit[r] are visible to row r (0 for rows past the end)
+  float m[kRowsPerWarp], l[kRowsPerWarp], acc[kRowsPerWarp][kDims];
+#pragma unroll
+  for (int r = 0; r < kRowsPerWarp; ++r) {
+    const int64_t rho = row0 + warp * kRowsPerWarp + r;
+    limit[r] = rho >= rows_total ? 0 : (p.causal ? p.past + rho / p.group + 1 : p.keys);
+    m[r] = -INFINITY;
+    l[r] = 0.0f;
+#pragma unroll
+    for (int i = 0; i < kDims; ++i) acc[r][i] = 0.0f;
+  }
+
+  for (int64_t tile = split_begin; tile < key_end; tile += kTileKeys) {
+    __syncthreads();  // the previous tile is consumed (and, the first time, q_s is written)
+    for (int idx = threadIdx.x; idx < kTileKeys * d; idx += blockDim.x) {
+      const int j = idx / d, c = idx % d;
+      const int64_t s = tile + j;
+      float kv = 0.0f, vv = 0.0f;
+      if (s < key_end) {
+        const int64_t offset = (s * p.kv_heads + g) * d + c;
+        kv = to_float(k[offset]);
+        vv = to_float(v[offset]);
+      }
+      k_s[j * k_stride + c] = kv;
+      v_s[j * d + c] = vv;
+    }
+    __syncthreads();
+
+    // Scores of this lane's key against the warp's rows.
+    const int64_t s = tile + lane;
+    float score[kRowsPerWarp];
+#pragma unroll
+    for (int r = 0; r < kRowsPerWarp; ++r) score[r] = 0.0f;
+    const float* k_row = k_s + lane * k_stride;
+    const float* q_rows = q_s + warp * kRowsPerWarp * d;
+    for (int c = 0; c < d; ++c) {
+      const float kc = k_row[c];
+#pragma unroll
+      for (int r = 0; r < kRowsPerWarp; ++r) score[r] += q_rows[r * d + c] * kc;
+    }
+    // Online softmax update per row; warp-uniform control flow (m, l and the limits agree across lanes).
+    float correction[kRowsPerWarp];
+#pragma unroll
+    for (int r = 0; r < kRowsPerWarp; ++r) {
+      const bool visible = s < key_end && s < limit[r];
+      const float x = visible ? score[r] : -INFINITY;
+      const float m_new = fmaxf(m[r], warp_max(x));
+      float weight = 0.0f;
+      correction[r] = 1.0f;
+      if (m_new != -INFINITY) {
+        weight = visible ? expf(x - m_new) : 0.0f;
+        correction[r] = m[r] == -INFINITY ? 0.0f : expf(m[r] - m_new);
+      }
+      l[r] = l[r] * correction[r] + warp_sum(weight);
+      m[r] = m_new;
+      p_s[(warp * kRowsPerWarp + r) * kTileKeys + lane] = weight;
+    }
+    __syncwarp();
+#pragma unroll
+    for (int r = 0; r < kRowsPerWarp; ++r) {
+#pragma unroll
+      for (int i = 0; i < kDims; ++i) acc[r][i] *= correction[r];
+    }
+    const float* p_rows = p_s + warp * kRowsPerWarp * kTileKeys;
+    for (int j = 0; j < kTileKeys; ++j) {
+      float pj[kRowsPerWarp];
+#pragma unroll
+      for (int r = 0; r < kRowsPerWarp; ++r) pj[r] = p_rows[r * kTileKeys + j];
+#pragma unroll
+      for (int i = 0; i < kDims; ++i) {
+        const int c = lane + 32 * i;
+        const float vc = c < d ? v_s[j * d + c] : 0.0f;
+#pragma unroll
+        for (int r = 0; r < kRowsPerWarp; ++r) acc[r][i] += pj[r] * vc;
+      }
+    }
+    __syncwarp();  // p_s is rewritten by this warp in the next tile
+  }
+
+  const int64_t rows_out = p.tokens * p.q_heads;
+#pragma unroll
+  for (int r = 0; r < kRowsPerWarp; ++r) {
+    const int64_t rho = row0 + warp * kRowsPerWarp + r;
+    if (rho >= rows_total) continue;
+    const int64_t row = (rho / p.group) * p.q_heads + g * p.group + rho % p.group;
+    if (part_acc == nullptr) {
+      const float inv = l[r] > 0.0f ? 1.0f / l[r] : 0.0f;
+#pragma unroll
+      for (int i = 0; i < kDims; ++i) {
+        const int c = lane + 32 * i;
+        if (c < d) out[row * d + c] = from_float<T>(acc[r][i] * inv);
+      }
+    } else {
+      const int64_t slot = int64_t(split) * rows_out + row;
+#pragma unroll
+      for (int i = 0; i < kDims; ++i) {
+        const int c = lane + 32 * i;
+        if (c < d) part_acc[slot * d + c] = acc[r][i];
+      }
+      if (lane == 0) {
+        part_stats[slot * 2] = m[r];
+        part_stats[slot * 2 + 1] = l[r];
+      }
+    }
+  }
+}
+
+// One block per output row (grid-stride): merges the splits' partial results.
+template <typename T>
+__global__ void combine_kernel(const float* part_acc, const float* part_stats, T* out, int64_t rows, int d,
+                               int splits) {
+  for (int64_t row = blockIdx.x; row < rows; row += gridDim.x) {
+    float max_m = -INFINITY;
+    for (int z = 0; z < splits; ++z) max_m = fmaxf(max_m, part_stats[(z * rows + row) * 2]);
+    float total = 0.0f;
+    for (int z = 0; z < splits; ++z) {
+      const float mz = part_stats[(z * rows + row) * 2];
+      if (mz != -INFINITY) total += part_stats[(z * rows + row) * 2 + 1] * expf(mz - max_m);
+    }
+    for (int c = threadIdx.x; c < d; c += blockDim.x) {
+      float o = 0.0f;
+      for (int z = 0; z < splits; ++z) {
+        const float mz = part_stats[(z * rows + row) * 2];
+        if (mz != -INFINITY) o += part_acc[(z * rows + row) * d + c] * expf(mz - max_m);
+      }
+      out[row * d + c] = from_float<T>(total > 0.0f ? o / total : 0.0f);
+    }
+  }
+}
+
+template <typename T, int kDims>
+void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, const Params& p, int splits,
+            cudaStream_t stream) {
+  const int64_t row_tiles = (p.tokens * p.group + kBlockRows - 1) / kBlockRows;
+  const dim3 grid(unsigned(row_tiles), unsigned(p.kv_heads), unsigned(splits));
+  const size_t smem = shared_bytes(p.head_dim);
+  check_cuda(cudaFuncSetAttribute(attention_kernel<T, kDims>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
+  if (splits == 1) {
+    attention_kernel<T, kDims><<<grid, kWarps * 32, smem, stream>>>(elements<T>(q), elements<T>(k), elements<T>(v),
+                                                                  elements<T>(out), nullptr, nullptr, p);
+    check_launch();
+    return;
+  }
+  const int64_t rows = p.tokens * p.q_heads;
+  Tensor part_acc = empty(DType::kF32, {splits, rows, p.head_dim});
+  Tensor part_stats = empty(DType::kF32, {splits, rows, 2});
+  attention_kernel<T, kDims><<<grid, kWarps * 32, smem, stream>>>(elements<T>(q), elements<T>(k), elements<T>(v),
+                                                                elements<T>(out), part_acc.data<float>(),
+                                                                part_stats.data<float>(), p);
+  check_launch();
+  combine_kernel<T><<<unsigned(std::min<int64_t>(rows, 65535)), 128, 0, stream>>>(
+      part_acc.data<float>(), part_stats.data<float>(), elements<T>(out), rows, p.head_dim, splits);
+  check_launch();
+}
+
+}  // namespace
+
+int attention_key_splits(int64_t tokens, int64_t q_heads, int64_t kv_heads, int64_t keys, int multiprocessors) {
+  const int64_t group = q_heads / std::max<int64_t>(kv_heads, 1);
+  const int64_t blocks = (tokens * group + kBlockRows - 1) / kBlockRows * kv_heads;
+  if (blocks <= 0 || blocks >= multiprocessors) return 1;
+  const int64_t wanted = (2 * int64_t(multiprocessors) + blocks - 1) / blocks;  // about two waves of blocks
+  const int64_t by_keys = std::max<int64_t>(1, keys / kMinKeysPerSplit);
+  return int(std::clamp<int64_t>(std::min(wanted, by_keys), 1, 65535));
+}
+
+void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
+               Tensor& out) {
+  const int64_t tokens = q.dim(0), keys = k.dim(0);
+  const int head_dim = int(q.dim(2));
+  require(head_dim <= kMaxAttentionHeadDim, ErrorCode::kUnsupported,
+          "attention on CUDA supports head_dim up to " + std::to_string(kMaxAttentionHeadDim) + ", got " +
+              std::to_string(head_dim));
+  if (tokens == 0 || q.dim(1) == 0 || head_dim == 0) return;
+  const Context& ctx = current_context();
+  Params p{};
+  p.tokens = tokens;
+  p.keys = keys;
+  p.past = past;
+  p.q_heads = int(q.dim(1));
+  p.kv_heads = int(k.dim(1));
+  p.group = p.q_heads / p.kv_heads;
+  p.head_dim = head_dim;
+  p.causal = causal;
+  p.scale = scale;
+  int splits = attention_key_splits(tokens, p.q_heads, p.kv_heads, keys, ctx.multiprocessors);
+  // Slices are whole tiles; recount so that no slice is empty.
+  p.keys_per_split = std::max<int64_t>(kTileKeys, ((keys + splits - 1) / splits + kTileKeys - 1) / kTileKeys * kTileKeys);
+  splits = int(std::max<int64_t>(1, (keys + p.keys_per_split - 1) / p.keys_per_split));
+  with_activation_type(q.dtype(), "attention", [&](auto tag) {
+    using T = decltype(tag);
+    if (head_dim <= 64) {
+      launch<T, 2>(q, k, v, out, p, splits, ctx.stream);
+    } else if (head_dim <= 128) {
+      launch<T, 4>(q, k, v, out, p, splits, ctx.stream);
+    } else {
+      launch<T, 8>(q, k, v, out, p, splits, ctx.stream);
+    }
+  });
+}
+
+}  // namespace lightvl::cuda

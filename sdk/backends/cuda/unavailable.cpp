@@ -1,0 +1,51 @@
+// The CUDA backend's entry points in a build without CUDA (LIGHTVL_CUDA=OFF): each refuses with
+// Error(kUnsupported), so the ops layer can name cuda:: functions without conditional compilation.
+// Compiled into lightvl_ops only when the real backend is not built.
+#include "backends/cuda/activation.h"
+#include "backends/cuda/attention.h"
+#include "backends/cuda/embedding.h"
+#include "backends/cuda/lightning_attention.h"
+#include "backends/cuda/linear.h"
+#include "backends/cuda/memory.h"
+#include "backends/cuda/moe.h"
+#include "backends/cuda/norm.h"
+#include "backends/cuda/rope.h"
+#include "core/error.h"
+
+namespace lightvl::cuda {
+namespace {
+[[noreturn]] void unavailable() {
+  fail(ErrorCode::kUnsupported, "this build of lightvl has no CUDA backend; rebuild with -DLIGHTVL_CUDA=ON");
+}
+}  // namespace
+
+Tensor empty(DType, Shape, std::string) { unavailable(); }
+void fill_zero(Tensor&) { unavailable(); }
+void copy(const Tensor&, Tensor&) { unavailable(); }
+void convert(const Tensor&, Tensor&) { unavailable(); }
+Tensor upload(const void*, DType, Shape) { unavailable(); }
+void synchronize() { unavailable(); }
+AllocatorStats allocator_stats() { return {}; }
+void release_cached_memory() {}
+
+void linear(const Tensor&, const Tensor&, const Tensor*, Tensor&) { unavailable(); }
+void rms_norm(const Tensor&, const Tensor&, float, Tensor&) { unavailable(); }
+void layer_norm(const Tensor&, const Tensor&, const Tensor&, float, Tensor&) { unavailable(); }
+void silu_inplace(Tensor&) { unavailable(); }
+void gelu_inplace(Tensor&, bool) { unavailable(); }
+void swiglu(const Tensor&, const Tensor&, Tensor&) { unavailable(); }
+void sigmoid_gate_inplace(Tensor&, const Tensor&) { unavailable(); }
+void scaled_add(float, const Tensor&, float, const Tensor&, Tensor&) { unavailable(); }
+void rope_inplace(Tensor&, const std::vector<int64_t>&, int, double) { unavailable(); }
+void embedding(const std::vector<int32_t>&, const Tensor&, Tensor&) { unavailable(); }
+ops::Routing moe_route(const Tensor&, int) { unavailable(); }
+void gather_rows(const Tensor&, const std::vector<int32_t>&, Tensor&) { unavailable(); }
+void scatter_add_rows(const Tensor&, const std::vector<int32_t>&, const std::vector<float>&, Tensor&) { unavailable(); }
+void attention(const Tensor&, const Tensor&, const Tensor&, int64_t, bool, float, Tensor&) { unavailable(); }
+int attention_key_splits(int64_t, int64_t, int64_t, int64_t, int) { return 1; }
+void lightning_attention(const Tensor&, const Tensor&, const Tensor&, const std::vector<float>&, int, Tensor&,
+                         Tensor&) {
+  unavailable();
+}
+
+}  // namespace lightvl::cuda

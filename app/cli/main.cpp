@@ -21,6 +21,10 @@ int main(int argc, char** argv) {
   add(lightvl::cli::add_logits);
   add(lightvl::cli::add_run);
   add(lightvl::cli::add_chat);
+  add(lightvl::cli::add_tokenize);
+  add(lightvl::cli::add_detokenize);
+  add(lightvl::cli::add_template);
+  add(lightvl::cli::add_image_tokens);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

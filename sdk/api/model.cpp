@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include "engine/conversation.h"
 #include "engine/loaded_model.h"
+#include "lightvl/message.h"
 #include "engine/memory_estimate.h"
 #include "ops/threads.h"
 
@@ -67,6 +69,17 @@ MemoryNeeds Model::memory_for_context(int64_t context_tokens, int kv_element_byt
   const engine::MemoryEstimate e =
       engine::estimate_memory(loaded_->text->spec(), weights, context_tokens, kv_element_bytes, 512);
   return {context_tokens, e.weight_bytes, e.lightning_state_bytes, e.kv_cache_bytes, e.activation_bytes, e.total()};
+}
+
+}  // namespace lightvl
+
+namespace lightvl {
+
+ImageLayout Model::image_layout(const std::string& image_path) const {
+  const vision::PreprocessedImage image = engine::load_image(*loaded_, Image::from_file(image_path));
+  const vision::AnyresPlan& p = image.plan;
+  return ImageLayout{p.image_width, p.image_height, int(p.grid.width), int(p.grid.height), p.tiles_x,  p.tiles_y,
+                     p.kept_cols(), p.kept_rows(), p.num_tokens};
 }
 
 }  // namespace lightvl

@@ -1,14 +1,18 @@
 #include "ops/attention.h"
 
 #include "backends/cpu/attention_cpu.h"
+#include "backends/cuda/attention.h"
 #include "ops/dispatch.h"
 
 namespace lightvl::ops {
 
 void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
                Tensor& out) {
-  expect_f32("attention", "q", q, 3);
-  expect_f32("attention", "k", k, 3);
+  expect_activation("attention", "q", q, 3);
+  expect_activation("attention", "k", k, 3);
+  expect_like("attention", "k", k, q);
+  expect_like("attention", "v", v, q);
+  expect_like("attention", "out", out, q);
   expect_shape("attention", "v", v, k.shape());
   expect_shape("attention", "out", out, q.shape());
   require(k.dim(2) == q.dim(2) && k.dim(1) > 0 && q.dim(1) % k.dim(1) == 0, ErrorCode::kInternal,
@@ -17,7 +21,7 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
           "attention: the key cache is shorter than past + new tokens");
   switch (q.device()) {
     case Device::kCpu: return cpu::attention(q, k, v, past, causal, scale, out);
-    default: unsupported_device("attention", q.device());
+    case Device::kCuda: return cuda::attention(q, k, v, past, causal, scale, out);
   }
 }
 

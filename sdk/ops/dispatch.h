@@ -13,6 +13,13 @@ namespace lightvl::ops {
 
 // Throws Error(kInternal) naming `op` unless `t` has rank `rank` and dtype f32 (activations are f32).
 void expect_f32(const char* op, const char* what, const Tensor& t, int rank);
+// Throws Error(kInternal) naming `op` unless `t` has rank `rank` and a dtype its device computes
+// activations in: f32 on the CPU; f32 or bf16 on CUDA (where outputs take the inputs' dtype).
+void expect_activation(const char* op, const char* what, const Tensor& t, int rank);
+// Throws Error(kInternal) naming `op` unless `t` has `ref`'s device and dtype (operands of one call).
+void expect_like(const char* op, const char* what, const Tensor& t, const Tensor& ref);
+// Throws Error(kInternal) naming `op` unless `t` lives on `device` (weights next to their activations).
+void expect_device(const char* op, const char* what, const Tensor& t, Device device);
 // Throws Error(kInternal) naming `op` unless `t` has exactly `shape`.
 void expect_shape(const char* op, const char* what, const Tensor& t, const Shape& shape);
 // Throws Error(kUnsupported) naming `op` unless `t` is a float weight type (f32, f16, bf16).

@@ -69,6 +69,15 @@ struct MemoryNeeds {
   uint64_t total_bytes = 0;
 };
 
+// How a VL model sees one image (spec §7): the chosen grid, its tiles, the kept feature grid, the tokens.
+struct ImageLayout {
+  int width = 0, height = 0;            // the decoded image
+  int grid_width = 0, grid_height = 0;  // the chosen pinpoint canvas, pixels
+  int tiles_x = 0, tiles_y = 0;         // tiles of the canvas (plus one thumbnail)
+  int kept_columns = 0, kept_rows = 0;  // feature grid after unpadding
+  int64_t tokens = 0;                   // thumbnail + rows × (columns + newline)
+};
+
 // A checkpoint loaded once and shared (std::shared_ptr) by any number of sessions and threads.
 // Immutable after load: every const member is thread-safe.
 class Model {
@@ -87,6 +96,11 @@ class Model {
   // Memory for one sequence of `context_tokens` positions with the CPU backend's f32 cache
   // (kv_element_bytes = 4) or a bf16 cache (2).
   MemoryNeeds memory_for_context(int64_t context_tokens, int kv_element_bytes = 4) const;
+
+  // Decodes `image` (a file, or `bytes` as in Image — see lightvl/message.h) and says how this model tiles
+  // it and how many tokens it costs. Throws Error(kUnsupported) for a text-only model and the image errors
+  // of Session::chat. (Declared with a path to keep this header independent of message.h.)
+  ImageLayout image_layout(const std::string& image_path) const;
 
 
  private:

@@ -108,7 +108,15 @@ Tensor ChatSession::sync_to(const PromptPlan& plan, const TurnOptions& options, 
   p.chunk_tokens = options.chunk_tokens;
   p.progress = options.on_prefill;
   const Clock::time_point start = Clock::now();
-  Tensor logits = prefill(*model_->text, fresh, state_, p, runs);
+  Tensor logits;
+  try {
+    logits = prefill(*model_->text, fresh, state_, p, runs);
+  } catch (...) {
+    // Cancelled or failed part-way: record exactly what the state now holds, so the next turn resumes
+    // from (or rewinds past) it correctly.
+    fed_.assign(plan.ids.begin(), plan.ids.begin() + state_.position());
+    throw;
+  }
   stats.prefill_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   stats.prompt_tokens = int64_t(fresh.size());
   fed_ = plan.ids;

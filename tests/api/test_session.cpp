@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "lightvl/session.h"
+#include "lightvl/tokenizer.h"
 
 namespace lightvl {
 namespace {
@@ -151,6 +152,48 @@ TEST(Session, BadRequestsAreRefusedAndTheConversationIsKept) {
   bad.greedy = false;
   bad.temperature = -1;
   EXPECT_THROW(s.chat({Message::user("x")}, bad), Error);
+}
+
+TEST(Session, DocumentsGoWholeIntoTheContext) {
+  Session s(text_model());
+  const std::string docs = kRoot + "/tests/fixtures/documents/";
+  const int64_t plain = s.count_tokens({Message::user("Summarise.")});
+  const int64_t with_pdf =
+      s.count_tokens({Message::user("Summarise.").add_document(Document::from_file(docs + "two_pages.pdf"))});
+  const TextTokenizer tok = TextTokenizer::load(kTextModel);
+  const int64_t page_tokens = int64_t(tok.encode("The lighthouse code is AZURE-7.").size() +
+                                      tok.encode("Page two says the ferry leaves at 06:45.").size());
+  EXPECT_GE(with_pdf - plain, page_tokens);
+  const GenerationResult r =
+      s.chat({Message::user("Summarise.").add_document(Document::from_file(docs + "notes.md"))}, greedy(3));
+  EXPECT_GT(r.stats.prompt_tokens, plain);
+}
+
+TEST(Session, PrefillProgressAndCancellationKeepTheSessionUsable) {
+  Session s(text_model());
+  std::string text;
+  for (int i = 0; i < 60; ++i) text += "Line " + std::to_string(i) + " of a long document.\n";
+  const Message long_turn = Message::user("Read this.").add_document(Document::from_text("long.txt", text));
+  TurnSettings settings;
+  settings.chunk_tokens = 64;
+  std::vector<std::pair<int64_t, int64_t>> calls;
+  settings.on_prefill = [&](int64_t done, int64_t total) {
+    calls.emplace_back(done, total);
+    return calls.size() < 2;  // cancel after the second chunk
+  };
+  try {
+    s.chat({long_turn}, greedy(2), settings);
+    FAIL() << "not cancelled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kCancelled);
+  }
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].first, 64);
+  EXPECT_GT(calls[0].second, 128);
+  // The conversation is unchanged: the same turn now gives what a fresh session gives.
+  const GenerationResult again = s.chat({long_turn}, greedy(4));
+  Session fresh(text_model());
+  EXPECT_EQ(again.ids, fresh.chat({long_turn}, greedy(4)).ids);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // CPU element-wise activations: plain loops over contiguous f32, parallelised with OpenMP.
 #include "backends/cpu/activation_cpu.h"
+#include "backends/cpu/parallel.h"
 
 #include <cmath>
 
@@ -11,7 +12,7 @@ inline float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 void silu_inplace(Tensor& x) {
   float* p = x.data<float>();
   const int64_t n = x.numel();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) p[i] = p[i] * sigmoid(p[i]);
 }
 
@@ -19,10 +20,10 @@ void gelu_inplace(Tensor& x, bool quick) {
   float* p = x.data<float>();
   const int64_t n = x.numel();
   if (quick) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(n))
     for (int64_t i = 0; i < n; ++i) p[i] = p[i] * sigmoid(1.702f * p[i]);
   } else {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(n))
     for (int64_t i = 0; i < n; ++i) p[i] = 0.5f * p[i] * (1.0f + std::erf(p[i] * float(M_SQRT1_2)));
   }
 }
@@ -32,7 +33,7 @@ void swiglu(const Tensor& gate, const Tensor& up, Tensor& out) {
   const float* u = up.data<float>();
   float* o = out.data<float>();
   const int64_t n = gate.numel();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) o[i] = g[i] * sigmoid(g[i]) * u[i];
 }
 
@@ -40,7 +41,7 @@ void sigmoid_gate_inplace(Tensor& y, const Tensor& gate_logits) {
   float* p = y.data<float>();
   const float* g = gate_logits.data<float>();
   const int64_t n = y.numel();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) p[i] *= sigmoid(g[i]);
 }
 
@@ -49,7 +50,7 @@ void scaled_add(float alpha, const Tensor& a, float beta, const Tensor& b, Tenso
   const float* pb = b.data<float>();
   float* o = out.data<float>();
   const int64_t n = a.numel();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(n))
   for (int64_t i = 0; i < n; ++i) o[i] = alpha * pa[i] + beta * pb[i];
 }
 

@@ -2,6 +2,7 @@
 // that row only (O(S) scratch per thread), f32 softmax with max subtraction, then a weighted sum of v.
 // Simple and exact rather than fast: long-context speed is the CUDA backend's job.
 #include "backends/cpu/attention_cpu.h"
+#include "backends/cpu/parallel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -17,7 +18,7 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
   const float* ks = k.data<float>();
   const float* vs = v.data<float>();
   float* os = out.data<float>();
-#pragma omp parallel
+#pragma omp parallel if(worth_parallel(tokens * q_heads * keys * d))
   {
     std::vector<float> scores(static_cast<size_t>(keys));
 #pragma omp for collapse(2) schedule(static)

@@ -6,6 +6,7 @@
 // checkpoint) at the cost of re-widening weights on every call; the CPU backend is the readable, exact
 // reference, the CUDA backend is the fast one.
 #include "backends/cpu/linear_cpu.h"
+#include "backends/cpu/parallel.h"
 
 #include <cblas.h>
 
@@ -23,7 +24,7 @@ void widen_rows(const Tensor& w, int64_t row_begin, int64_t rows, float* dst) {
   const int64_t k = w.dim(1);
   const size_t elem = dtype_size(w.dtype());
   const char* src = static_cast<const char*>(w.raw()) + size_t(row_begin * k) * elem;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(rows * k))
   for (int64_t r = 0; r < rows; ++r) {
     convert_to_f32(w.dtype(), src + size_t(r * k) * elem, dst + r * k, size_t(k));
   }

@@ -2,6 +2,7 @@
 // Statistics are accumulated in double so the f32 result does not depend on the row length's rounding
 // (the references compute in f32 with pairwise sums; double accumulation is at least as accurate).
 #include "backends/cpu/norm_cpu.h"
+#include "backends/cpu/parallel.h"
 
 #include <cmath>
 #include <vector>
@@ -16,7 +17,7 @@ void rms_norm(const Tensor& x, const Tensor& weight, float eps, Tensor& out) {
   const float* w = weight_as_f32(weight, scratch);
   const float* xs = x.data<float>();
   float* ys = out.data<float>();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(rows * cols))
   for (int64_t r = 0; r < rows; ++r) {
     const float* xr = xs + r * cols;
     double sum_sq = 0.0;
@@ -34,7 +35,7 @@ void layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float
   const float* b = weight_as_f32(bias, b_scratch);
   const float* xs = x.data<float>();
   float* ys = out.data<float>();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(rows * cols))
   for (int64_t r = 0; r < rows; ++r) {
     const float* xr = xs + r * cols;
     double sum = 0.0;

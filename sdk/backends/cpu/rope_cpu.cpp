@@ -4,6 +4,7 @@
 // and angle = position · inv_freq_i are f32 products, then cos/sin of that f32 angle. Doing the angle in
 // double would be "more exact" but would differ from the reference by up to an f32 ulp of a large angle.
 #include "backends/cpu/rope_cpu.h"
+#include "backends/cpu/parallel.h"
 
 #include <cmath>
 
@@ -18,7 +19,7 @@ void rope_inplace(Tensor& x, const std::vector<int64_t>& positions, int rotary_d
     inv_freq[size_t(i)] = 1.0f / std::pow(float(theta), exponent);
   }
   float* data = x.data<float>();
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if(worth_parallel(tokens * heads * rotary_dim))
   for (int64_t t = 0; t < tokens; ++t) {
     std::vector<float> cos_v(static_cast<size_t>(half)), sin_v(static_cast<size_t>(half));
     for (int i = 0; i < half; ++i) {

@@ -6,7 +6,10 @@
 #include "engine/loaded_model.h"
 #include "lightvl/message.h"
 #include "engine/memory_estimate.h"
+#include "core/error.h"
 #include "ops/threads.h"
+
+#include <algorithm>
 
 namespace lightvl {
 namespace {
@@ -55,7 +58,21 @@ uint64_t available_memory() {
 std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptions& options) {
   ops::set_cpu_threads(options.cpu_threads);
   std::shared_ptr<Model> model(new Model());
-  model->loaded_ = std::make_unique<engine::LoadedModel>(dir, options.context_length);
+  // Progress: the stages of loading take the first 70% (or all of it without prefetch), reading the
+  // weights the rest. The callback's "stop" becomes Error(kCancelled), which unwinds whatever was opened.
+  const float stage_share = options.prefetch_weights ? 1.0f : 1.0f / 0.7f;
+  auto report = [&](float fraction, const std::string& stage) {
+    if (options.progress && !options.progress(std::min(1.0f, fraction), stage)) {
+      fail(ErrorCode::kCancelled, "loading '" + dir + "' was cancelled");
+    }
+  };
+  model->loaded_ = std::make_unique<engine::LoadedModel>(
+      dir, options.context_length, [&](float f, const char* stage) { report(f * stage_share, stage); });
+  if (options.prefetch_weights) {
+    model->loaded_->prefetch([&](uint64_t done, uint64_t total) {
+      report(0.7f + 0.3f * float(double(done) / double(std::max<uint64_t>(total, 1))), "weights");
+    });
+  }
   model->memory_budget_ = options.memory_budget_bytes ? options.memory_budget_bytes : available_memory();
   model->info_ = describe(*model->loaded_, dir);
   return model;

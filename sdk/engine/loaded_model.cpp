@@ -33,12 +33,25 @@ text::ChatTemplate pick_template(const io::ModelConfig& config, const text::Toke
 
 }  // namespace
 
-LoadedModel::LoadedModel(const std::filesystem::path& dir, int64_t context_override)
+namespace {
+// Runs `step` after `make`, so stages can be reported from a constructor's member-initialiser list.
+template <typename T, typename Make>
+T staged(Make&& make, const LoadedModel::StageCallback& on_stage, float fraction, const char* stage) {
+  T value = make();
+  if (on_stage) on_stage(fraction, stage);
+  return value;
+}
+}  // namespace
+
+LoadedModel::LoadedModel(const std::filesystem::path& dir, int64_t context_override, const StageCallback& on_stage)
     : directory(dir),
-      config(io::load_model_config(existing_directory(dir))),
-      checkpoint(dir),
-      validation(io::validate_checkpoint(checkpoint, config)),
-      text(std::make_unique<text::TextModel>(checkpoint, config)) {
+      config(staged<io::ModelConfig>([&] { return io::load_model_config(existing_directory(dir)); }, on_stage, 0.05f,
+                                     "config")),
+      checkpoint(staged<io::Checkpoint>([&] { return io::Checkpoint(dir); }, on_stage, 0.15f, "checkpoint")),
+      validation(staged<io::ValidationReport>([&] { return io::validate_checkpoint(checkpoint, config); }, on_stage,
+                                              0.3f, "validation")),
+      text(staged<std::unique_ptr<text::TextModel>>(
+          [&] { return std::make_unique<text::TextModel>(checkpoint, config); }, on_stage, 0.5f, "text model")) {
   std::error_code ec;
   if (std::filesystem::exists(dir / "tokenizer.json", ec)) {
     tokenizer = text::Tokenizer::from_directory(dir);
@@ -47,12 +60,30 @@ LoadedModel::LoadedModel(const std::filesystem::path& dir, int64_t context_overr
     if (auto id = tokenizer->token_to_id("<end_of_sentence>")) add_unique(end_ids, *id);
   }
   for (int64_t id : config.text.eos_token_ids) add_unique(end_ids, id);
+  if (on_stage) on_stage(0.6f, "tokenizer");
   if (config.is_vl()) {
     preprocess = vision::load_preprocess_config(dir);
     image_encoder = std::make_unique<vision::ImageEncoder>(checkpoint, config);
     image_token_id = int32_t(config.vl->image_token_index);
   }
+  if (on_stage) on_stage(0.7f, "vision");
   context_length = context_override > 0 ? context_override : config.text.max_position_embeddings;
+}
+
+void LoadedModel::prefetch(const std::function<void(uint64_t, uint64_t)>& on_bytes) const {
+  const std::vector<std::string> names = checkpoint.names();
+  uint64_t total = 0, done = 0;
+  for (const std::string& name : names) total += checkpoint.get(name).nbytes();
+  constexpr size_t kPage = 4096;
+  for (const std::string& name : names) {
+    const Tensor t = checkpoint.get(name);
+    const volatile unsigned char* bytes = static_cast<const unsigned char*>(t.raw());
+    unsigned char sink = 0;
+    for (size_t i = 0; i < t.nbytes(); i += kPage) sink ^= bytes[i];  // touch one byte per page
+    (void)sink;
+    done += t.nbytes();
+    if (on_bytes) on_bytes(done, total);
+  }
 }
 
 const text::Tokenizer& LoadedModel::require_tokenizer() const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -39,10 +40,18 @@ struct LoadedModel {
   // Positions a sequence may hold (config max_position_embeddings, or the caller's override).
   int64_t context_length = 0;
 
+  // Reports a finished loading stage (fraction of the load done, stage name); throws Error(kCancelled)
+  // to abandon the load. May be empty.
+  using StageCallback = std::function<void(float, const char*)>;
+
   // Opens `dir`: config.json, the safetensors files (strict validation), the tokenizer files when present,
   // the vision half of a VL model. Throws Error (kNotFound, kBadModel, kUnsupported, kIo) naming the
-  // file/tensor and what to do.
-  LoadedModel(const std::filesystem::path& dir, int64_t context_override);
+  // file/tensor and what to do, or what `on_stage` throws.
+  LoadedModel(const std::filesystem::path& dir, int64_t context_override, const StageCallback& on_stage = {});
+
+  // Reads every tensor's bytes once (pages the mapped weights in), reporting progress as bytes read over
+  // the total through `on_bytes(done, total)`, which may throw to cancel.
+  void prefetch(const std::function<void(uint64_t, uint64_t)>& on_bytes) const;
 
   // Throws Error(kUnsupported) saying the model directory has no tokenizer.json (for text prompts).
   const text::Tokenizer& require_tokenizer() const;

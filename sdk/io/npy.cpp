@@ -137,7 +137,8 @@ struct NpyType {
   const char* descr;
   DType dtype;
 };
-constexpr NpyType kReadable[] = {{"<f4", DType::kF32}, {"<i4", DType::kI32}, {"<i8", DType::kI64}};
+constexpr NpyType kReadable[] = {
+    {"<f4", DType::kF32}, {"<i4", DType::kI32}, {"<i8", DType::kI64}, {"|u1", DType::kU8}};
 
 std::string header_text(const Shape& shape) {
   std::string dims;
@@ -219,7 +220,7 @@ Tensor read_npy(const std::filesystem::path& path) {
   }
   if (!dtype) {
     fail(ErrorCode::kUnsupported, file + ": .npy dtype '" + h.descr +
-                                      "' is not supported; save it as little-endian float32, int32 or int64");
+                                      "' is not supported; save it as little-endian float32, int32, int64 or uint8");
   }
   if (h.fortran_order) {
     fail(ErrorCode::kUnsupported, file + ": Fortran-order .npy is not supported; save a C-order array");

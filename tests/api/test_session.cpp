@@ -12,6 +12,7 @@
 
 #include "lightvl/session.h"
 #include "lightvl/tokenizer.h"
+#include "io/npy.h"
 
 namespace lightvl {
 namespace {
@@ -194,6 +195,103 @@ TEST(Session, PrefillProgressAndCancellationKeepTheSessionUsable) {
   const GenerationResult again = s.chat({long_turn}, greedy(4));
   Session fresh(text_model());
   EXPECT_EQ(again.ids, fresh.chat({long_turn}, greedy(4)).ids);
+}
+
+}  // namespace
+}  // namespace lightvl
+
+namespace lightvl {
+namespace {
+
+const std::string kVlModel = kRoot + "/assets/tiny-minimax-vl-01";
+
+std::vector<uint8_t> file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+// The same picture given as a file, as encoded bytes and as raw RGB (Pillow's decoded pixels, from the
+// preprocessing goldens) must give the reference's logits every time.
+TEST(SessionImages, FileEncodedAndRawRgbInputsAgreeWithTheReference) {
+  std::ifstream in(kRoot + "/tests/fixtures/golden/vl_golden.json");
+  const nlohmann::json g = nlohmann::json::parse(in);
+  const nlohmann::json& c = g["cases"][0];  // one image: png_rgb
+  ASSERT_EQ(c["images"][0], "png_rgb");
+  const std::string path = kRoot + "/tests/fixtures/images/png_rgb.png";
+  const Tensor rgb = io::read_npy(kRoot + "/tests/fixtures/golden/vision_preprocess/png_rgb.rgb.npy");
+  const Tensor ref = io::read_npy(kRoot + "/" + c["logits_file"].get<std::string>());
+  const std::vector<Image> inputs = {
+      Image::from_file(path), Image::from_encoded(file_bytes(path), "png_rgb in memory"),
+      Image::from_rgb(int(rgb.dim(1)), int(rgb.dim(0)),
+                      std::vector<uint8_t>(rgb.data<uint8_t>(), rgb.data<uint8_t>() + rgb.numel()), "raw")};
+  auto model = Model::load(kVlModel);
+  for (const Image& image : inputs) {
+    Session s(model);
+    FeedOptions o;
+    o.all_logits = true;
+    const Logits l = s.feed(c["prompt_ids"].get<std::vector<int32_t>>(), o, {image});
+    ASSERT_EQ(l.rows, ref.dim(0)) << image.name;
+    double max_err = 0, max_ref = 0;
+    for (int64_t i = 0; i < ref.numel(); ++i) {
+      max_err = std::max(max_err, double(std::abs(l.values[size_t(i)] - ref.data<float>()[i])));
+      max_ref = std::max(max_ref, double(std::abs(ref.data<float>()[i])));
+    }
+    std::printf("[ figure ] %s: relative error %.3g\n", image.name.c_str(), max_err / max_ref);
+    EXPECT_LE(max_err, 1e-4 * max_ref) << image.name;
+  }
+}
+
+TEST(SessionImages, ChatWithImagesAndBadImages) {
+  Session s(Model::load(kVlModel));
+  GenerationConfig c;
+  c.greedy = true;
+  c.max_tokens = 4;
+  const GenerationResult r = s.chat(
+      {Message::user("Compare.").add_image(Image::from_file(kRoot + "/assets/sample-shapes.png"))
+           .add_image(Image::from_file(kRoot + "/tests/fixtures/images/jpeg_420.jpg"))},
+      c);
+  EXPECT_GT(r.stats.image_tokens, 0);
+  const int64_t position = s.position();
+  for (const std::string bad : {"corrupt.jpg", "truncated.png", "nonexistent.png"}) {
+    try {
+      s.chat({Message::user("x").add_image(Image::from_file(kRoot + "/tests/fixtures/images/" + bad))}, c);
+      FAIL() << bad << " accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(bad), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(s.position(), position);
+  }
+  EXPECT_THROW(s.chat({Message::user("x").add_image(Image::from_rgb(10, 10, std::vector<uint8_t>(7), "short"))}, c),
+               Error);
+}
+
+}  // namespace
+}  // namespace lightvl
+
+namespace lightvl {
+namespace {
+
+TEST(ModelLoad, ProgressReachesOneAndCancelAborts) {
+  LoadOptions o;
+  o.prefetch_weights = true;
+  std::vector<std::pair<float, std::string>> seen;
+  o.progress = [&](float f, const std::string& stage) {
+    seen.emplace_back(f, stage);
+    return true;
+  };
+  auto model = Model::load(kVlModel, o);
+  ASSERT_FALSE(seen.empty());
+  for (size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].first, seen[i - 1].first) << seen[i].second;
+  EXPECT_FLOAT_EQ(seen.back().first, 1.0f);
+  EXPECT_EQ(seen.back().second, "weights");
+
+  o.progress = [](float, const std::string& stage) { return stage != "validation"; };
+  try {
+    Model::load(kVlModel, o);
+    FAIL() << "not cancelled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kCancelled);
+  }
 }
 
 }  // namespace

@@ -27,6 +27,13 @@ struct LoadOptions {
   // Bytes a session's state + KV cache + activations may use before a prompt is refused up front;
   // 0 = the machine's available memory at load time.
   uint64_t memory_budget_bytes = 0;
+  // Read every weight once during load (page it in from disk) instead of on first use, so the first
+  // answer is not slowed by disk reads; progress then tracks the bytes read.
+  bool prefetch_weights = false;
+  // Called from the loading thread with the fraction done (0..1) and the current stage ("config",
+  // "checkpoint", "validation", "text model", "tokenizer", "vision", "weights"). Return false to cancel:
+  // load() then throws Error(kCancelled) and releases everything it opened.
+  std::function<bool(float fraction, const std::string& stage)> progress;
 };
 
 // Storage of the checkpoint's tensors of one dtype.

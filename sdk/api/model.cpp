@@ -92,6 +92,18 @@ MemoryNeeds Model::memory_for_context(int64_t context_tokens, int kv_element_byt
 
 namespace lightvl {
 
+Image Model::prepare_image(const Image& image) const {
+  Image out;
+  out.source = Image::Source::kPrepared;
+  out.name = image.name;
+  auto data = std::make_shared<PreparedImageData>();
+  data->image = engine::load_image(*loaded_, image);
+  out.width = data->image.plan.image_width;
+  out.height = data->image.plan.image_height;
+  out.prepared = std::move(data);
+  return out;
+}
+
 ImageLayout Model::image_layout(const std::string& image_path) const {
   const vision::PreprocessedImage image = engine::load_image(*loaded_, Image::from_file(image_path));
   const vision::AnyresPlan& p = image.plan;

@@ -14,6 +14,7 @@ vision::RgbImage decode(const Image& image) {
   switch (image.source) {
     case Image::Source::kFile: return vision::decode_image_file(image.name);
     case Image::Source::kEncoded: return vision::decode_image(std::span<const uint8_t>(image.bytes), image.name);
+    case Image::Source::kPrepared: break;  // handled by load_image
     case Image::Source::kRgb:
       require(image.width > 0 && image.height > 0 &&
                   image.bytes.size() == size_t(image.width) * size_t(image.height) * 3,
@@ -38,6 +39,14 @@ vision::PreprocessedImage load_image(const LoadedModel& model, const Image& imag
   require(model.image_encoder != nullptr, ErrorCode::kUnsupported,
           "image '" + image.name + "': this model (" + model.config.model_type +
               ") has no vision tower; use a MiniMax-VL-01 checkpoint for images");
+  if (image.source == Image::Source::kPrepared) {
+    require(image.prepared != nullptr, ErrorCode::kInvalidArgument, "prepared image '" + image.name + "' is empty");
+    const vision::PreprocessedImage& p = image.prepared->image;
+    require(p.plan.tile_size == model.preprocess->tile_size && p.plan.patch_size == model.preprocess->patch_size,
+            ErrorCode::kInvalidArgument,
+            "image '" + image.name + "' was prepared for a model with other tiles; prepare it with this model");
+    return p;
+  }
   return vision::preprocess_image(decode(image), *model.preprocess, image.name);
 }
 

@@ -11,6 +11,13 @@
 #include "lightvl/message.h"
 #include "vision/preprocess/anyres_preprocess.h"
 
+namespace lightvl {
+// The engine's side of Image::Source::kPrepared: the preprocessed tiles and their plan.
+struct PreparedImageData {
+  vision::PreprocessedImage image;
+};
+}  // namespace lightvl
+
 namespace lightvl::engine {
 
 // A message with its attachments loaded.

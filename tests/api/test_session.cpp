@@ -225,7 +225,11 @@ TEST(SessionImages, FileEncodedAndRawRgbInputsAgreeWithTheReference) {
       Image::from_rgb(int(rgb.dim(1)), int(rgb.dim(0)),
                       std::vector<uint8_t>(rgb.data<uint8_t>(), rgb.data<uint8_t>() + rgb.numel()), "raw")};
   auto model = Model::load(kVlModel);
-  for (const Image& image : inputs) {
+  std::vector<Image> all = inputs;
+  std::thread worker([&] { all.push_back(model->prepare_image(Image::from_file(path))); });  // off-thread
+  worker.join();
+  all.back().name = "prepared on a worker thread";
+  for (const Image& image : all) {
     Session s(model);
     FeedOptions o;
     o.all_logits = true;

@@ -17,11 +17,13 @@
 // Precision: f32 scores, exp, sums and accumulators (expf, no fast math); output rounded once.
 // Limits: head_dim ≤ 256 (templated on dims per lane: 2, 4 or 8); shared memory per block is
 // 4·(32·d + 32·(d + 1) + 32·d + 32·32) bytes (53 KB at d = 128, 103 KB at d = 256; sm_80+ both fit).
-// CUDA cores only (no tensor cores yet): correct everywhere, not yet the fastest prefill.
+// This kernel runs on CUDA cores and handles every case; bf16 prefill with head_dim 64 or 128 goes to the
+// tensor-core kernel instead (attention_tensor_core.cu), f32 stays here so it matches the CPU in f32.
 #include "backends/cuda/attention.h"
 
 #include <algorithm>
 
+#include "backends/cuda/attention_tensor_core.h"
 #include "backends/cuda/common.cuh"
 #include "backends/cuda/context.h"
 #include "backends/cuda/cuda_check.h"
@@ -38,12 +40,6 @@ constexpr int64_t kMinKeysPerSplit = 512;
 
 __device__ __forceinline__ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
-struct Params {
-  int64_t tokens, keys, past, keys_per_split;
-  int q_heads, kv_heads, group, head_dim;
-  bool causal;
-  float scale;
-};
 
 size_t shared_bytes(int d) {
   return sizeof(float) * size_t(kBlockRows * d + kTileKeys * (d + 1) + kTileKeys * d + kBlockRows * kTileKeys);
@@ -54,7 +50,8 @@ size_t shared_bytes(int d) {
 // part_stats[split][row][2], row = t·q_heads + h.
 template <typename T, int kDims>
 __global__ void __launch_bounds__(kWarps * 32)
-attention_kernel(const T* q, const T* k, const T* v, T* out, float* part_acc, float* part_stats, Params p) {
+attention_kernel(const T* q, const T* k, const T* v, T* out, float* part_acc, float* part_stats, AttentionShape p,
+                 int64_t keys_per_split) {
   extern __shared__ float smem[];
   const int d = p.head_dim, k_stride = d + 1;
   float* q_s = smem;                         // [kBlockRows][d], scaled
@@ -78,8 +75,8 @@ attention_kernel(const T* q, const T* k, const T* v, T* out, float* part_acc, fl
     q_s[idx] = value;
   }
 
-  const int64_t split_begin = int64_t(split) * p.keys_per_split;
-  int64_t key_end = min64(p.keys, split_begin + p.keys_per_split);
+  const int64_t split_begin = int64_t(split) * keys_per_split;
+  int64_t key_end = min64(p.keys, split_begin + keys_per_split);
   if (p.causal) key_end = min64(key_end, p.past + (min64(row0 + kBlockRows, rows_total) - 1) / p.group + 1);
 
   int64_t limit[kRowsPerWarp];  // keys < limit[r] are visible to row r (0 for rows past the end)
@@ -213,15 +210,15 @@ __global__ void combine_kernel(const float* part_acc, const float* part_stats, T
 }
 
 template <typename T, int kDims>
-void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, const Params& p, int splits,
-            cudaStream_t stream) {
+void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, const AttentionShape& p,
+            int64_t keys_per_split, int splits, cudaStream_t stream) {
   const int64_t row_tiles = (p.tokens * p.group + kBlockRows - 1) / kBlockRows;
   const dim3 grid(unsigned(row_tiles), unsigned(p.kv_heads), unsigned(splits));
   const size_t smem = shared_bytes(p.head_dim);
   check_cuda(cudaFuncSetAttribute(attention_kernel<T, kDims>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
   if (splits == 1) {
     attention_kernel<T, kDims><<<grid, kWarps * 32, smem, stream>>>(elements<T>(q), elements<T>(k), elements<T>(v),
-                                                                  elements<T>(out), nullptr, nullptr, p);
+                                                                  elements<T>(out), nullptr, nullptr, p, keys_per_split);
     check_launch();
     return;
   }
@@ -230,7 +227,7 @@ void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, cons
   Tensor part_stats = empty(DType::kF32, {splits, rows, 2});
   attention_kernel<T, kDims><<<grid, kWarps * 32, smem, stream>>>(elements<T>(q), elements<T>(k), elements<T>(v),
                                                                 elements<T>(out), part_acc.data<float>(),
-                                                                part_stats.data<float>(), p);
+                                                                part_stats.data<float>(), p, keys_per_split);
   check_launch();
   combine_kernel<T><<<unsigned(std::min<int64_t>(rows, 65535)), 128, 0, stream>>>(
       part_acc.data<float>(), part_stats.data<float>(), elements<T>(out), rows, p.head_dim, splits);
@@ -248,6 +245,16 @@ int attention_key_splits(int64_t tokens, int64_t q_heads, int64_t kv_heads, int6
   return int(std::clamp<int64_t>(std::min(wanted, by_keys), 1, 65535));
 }
 
+bool attention_uses_tensor_cores(DType dtype, int64_t tokens, int64_t q_heads, int64_t kv_heads, int64_t head_dim) {
+  AttentionShape shape;
+  shape.tokens = tokens;
+  shape.q_heads = int(q_heads);
+  shape.kv_heads = int(kv_heads);
+  shape.group = int(q_heads / std::max<int64_t>(kv_heads, 1));
+  shape.head_dim = int(head_dim);
+  return tensor_core_attention_fits(dtype, shape);
+}
+
 void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
                Tensor& out) {
   const int64_t tokens = q.dim(0), keys = k.dim(0);
@@ -256,8 +263,7 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
           "attention on CUDA supports head_dim up to " + std::to_string(kMaxAttentionHeadDim) + ", got " +
               std::to_string(head_dim));
   if (tokens == 0 || q.dim(1) == 0 || head_dim == 0) return;
-  const Context& ctx = current_context();
-  Params p{};
+  AttentionShape p;
   p.tokens = tokens;
   p.keys = keys;
   p.past = past;
@@ -267,18 +273,22 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
   p.head_dim = head_dim;
   p.causal = causal;
   p.scale = scale;
+  if (tensor_core_attention_applies(q, k, v, out, p)) return tensor_core_attention(q, k, v, out, p);
+
+  const Context& ctx = current_context();
   int splits = attention_key_splits(tokens, p.q_heads, p.kv_heads, keys, ctx.multiprocessors);
   // Slices are whole tiles; recount so that no slice is empty.
-  p.keys_per_split = std::max<int64_t>(kTileKeys, ((keys + splits - 1) / splits + kTileKeys - 1) / kTileKeys * kTileKeys);
-  splits = int(std::max<int64_t>(1, (keys + p.keys_per_split - 1) / p.keys_per_split));
+  const int64_t keys_per_split =
+      std::max<int64_t>(kTileKeys, ((keys + splits - 1) / splits + kTileKeys - 1) / kTileKeys * kTileKeys);
+  splits = int(std::max<int64_t>(1, (keys + keys_per_split - 1) / keys_per_split));
   with_activation_type(q.dtype(), "attention", [&](auto tag) {
     using T = decltype(tag);
     if (head_dim <= 64) {
-      launch<T, 2>(q, k, v, out, p, splits, ctx.stream);
+      launch<T, 2>(q, k, v, out, p, keys_per_split, splits, ctx.stream);
     } else if (head_dim <= 128) {
-      launch<T, 4>(q, k, v, out, p, splits, ctx.stream);
+      launch<T, 4>(q, k, v, out, p, keys_per_split, splits, ctx.stream);
     } else {
-      launch<T, 8>(q, k, v, out, p, splits, ctx.stream);
+      launch<T, 8>(q, k, v, out, p, keys_per_split, splits, ctx.stream);
     }
   });
 }

@@ -10,7 +10,11 @@ constexpr int kMaxAttentionHeadDim = 256;
 void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
                Tensor& out);
 
-// How many slices the key sequence is split into for a call with these sizes (1: no split; more when the
-// (query, head) tiles alone cannot fill the GPU, as in decode over a long cache). Exposed for tests.
+// True when calls of this dtype and shape run on tensor cores (bf16 prefill, head_dim 64 or 128, ≥ 64
+// (token, head) rows per KV head); the others use the CUDA-core kernel. Exposed for tests and benchmarks.
+bool attention_uses_tensor_cores(DType dtype, int64_t tokens, int64_t q_heads, int64_t kv_heads, int64_t head_dim);
+
+// How many slices the CUDA-core kernel splits the key sequence into for a call with these sizes (1: no
+// split; more when the (query, head) tiles alone cannot fill the GPU, as in decode over a long cache).
 int attention_key_splits(int64_t tokens, int64_t q_heads, int64_t kv_heads, int64_t keys, int multiprocessors);
 }  // namespace lightvl::cuda

@@ -43,6 +43,7 @@ void gather_rows(const Tensor&, const std::vector<int32_t>&, Tensor&) { unavaila
 void scatter_add_rows(const Tensor&, const std::vector<int32_t>&, const std::vector<float>&, Tensor&) { unavailable(); }
 void attention(const Tensor&, const Tensor&, const Tensor&, int64_t, bool, float, Tensor&) { unavailable(); }
 int attention_key_splits(int64_t, int64_t, int64_t, int64_t, int) { return 1; }
+bool attention_uses_tensor_cores(DType, int64_t, int64_t, int64_t, int64_t) { return false; }
 void lightning_attention(const Tensor&, const Tensor&, const Tensor&, const std::vector<float>&, int, Tensor&,
                          Tensor&) {
   unavailable();

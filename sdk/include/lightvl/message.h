@@ -5,10 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace lightvl {
+
+// An image already decoded and tiled for one model (Model::prepare_image). Opaque; shared, immutable.
+struct PreparedImageData;
 
 enum class Role { kSystem, kUser, kAssistant };
 
@@ -22,13 +26,15 @@ inline const char* role_name(Role role) {
   return "user";
 }
 
-// An image: a file (JPEG, PNG, BMP, GIF first frame, WebP), encoded bytes in memory, or raw RGB pixels.
+// An image: a file (JPEG, PNG, BMP, GIF first frame, WebP), encoded bytes in memory, raw RGB pixels, or
+// an image already prepared for a model (decoded and tiled ahead of time, e.g. on a worker thread).
 struct Image {
-  enum class Source { kFile, kEncoded, kRgb };
+  enum class Source { kFile, kEncoded, kRgb, kPrepared };
   Source source = Source::kFile;
   std::string name;            // the path for kFile; a label used in messages otherwise
   std::vector<uint8_t> bytes;  // kEncoded: the file's bytes; kRgb: width·height·3 bytes, row-major RGB
   int width = 0, height = 0;   // kRgb only
+  std::shared_ptr<const PreparedImageData> prepared;  // kPrepared only
 
   static Image from_file(std::string path);
   static Image from_encoded(std::vector<uint8_t> bytes, std::string name = "image");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lightvl/error.h"
+#include "lightvl/message.h"
 
 namespace lightvl {
 
@@ -104,10 +105,14 @@ class Model {
   // (kv_element_bytes = 4) or a bf16 cache (2).
   MemoryNeeds memory_for_context(int64_t context_tokens, int kv_element_bytes = 4) const;
 
-  // Decodes `image` (a file, or `bytes` as in Image — see lightvl/message.h) and says how this model tiles
-  // it and how many tokens it costs. Throws Error(kUnsupported) for a text-only model and the image errors
-  // of Session::chat. (Declared with a path to keep this header independent of message.h.)
+  // Decodes the image file and says how this model tiles it and how many tokens it costs. Throws
+  // Error(kUnsupported) for a text-only model and the image errors of Session::chat.
   ImageLayout image_layout(const std::string& image_path) const;
+
+  // Decodes and tiles `image` for this model now, returning an Image of Source::kPrepared that any session
+  // of this model accepts without further work. Thread-safe: meant for worker threads that prepare images
+  // while the model is busy. Throws the image errors of Session::chat, naming the image.
+  Image prepare_image(const Image& image) const;
 
 
  private:

@@ -245,6 +245,29 @@ TEST(SessionImages, FileEncodedAndRawRgbInputsAgreeWithTheReference) {
   }
 }
 
+// Greedy continuations with images equal transformers' (each reference token from a full forward pass).
+TEST(SessionImages, GreedyGenerationWithImagesMatchesTransformers) {
+  std::ifstream in(kRoot + "/tests/fixtures/golden/vl_golden.json");
+  const nlohmann::json g = nlohmann::json::parse(in);
+  auto model = Model::load(kVlModel);
+  for (const nlohmann::json& c : g["cases"]) {
+    std::vector<Image> images;
+    for (const auto& name : c["images"]) {
+      images.push_back(Image::from_file(kRoot + "/" + g["images"][name.get<std::string>()]["file"].get<std::string>()));
+    }
+    const auto expected = c["greedy_ids"].get<std::vector<int32_t>>();
+    Session s(model);
+    GenerationConfig config;
+    config.greedy = true;
+    config.max_tokens = int32_t(expected.size());
+    const GenerationResult r = s.generate_ids(c["prompt_ids"].get<std::vector<int32_t>>(), config, {}, images);
+    std::vector<int32_t> reference = expected;
+    if (r.stop_reason == StopReason::kEndOfSequence) reference.resize(r.ids.size());
+    EXPECT_EQ(r.ids, reference) << c["name"];
+    EXPECT_EQ(r.stats.prompt_tokens, c["expanded_length"].get<int64_t>());
+  }
+}
+
 TEST(SessionImages, ChatWithImagesAndBadImages) {
   Session s(Model::load(kVlModel));
   GenerationConfig c;

@@ -484,6 +484,28 @@ def reference_forward(model, ids, pixels, sizes):
     return out.logits[0].float(), out.image_hidden_states.float()
 
 
+GREEDY_STEPS = 8
+
+
+def greedy_continuation(model, ids, pixels, sizes, image_token):
+    """Greedy ids after the expanded prompt, each from a full forward pass over the whole sequence (no cache).
+
+    Stops early if the argmax is the image placeholder (the reference cannot embed a placeholder without an
+    image). Also returns the smallest top-1 minus top-2 logit gap seen, to judge how robust the ids are."""
+    seq, out, gap = list(ids), [], float("inf")
+    with torch.no_grad():
+        for _ in range(GREEDY_STEPS):
+            last = reference_forward(model, seq, pixels, sizes)[0][-1]
+            top = torch.topk(last, 2)
+            gap = min(gap, float(top.values[0] - top.values[1]))
+            token = int(top.indices[0])
+            if token == image_token:
+                break
+            out.append(token)
+            seq.append(token)
+    return out, gap
+
+
 def make(args, checks):
     from safetensors.torch import load_file, save_file
     import transformers
@@ -541,8 +563,9 @@ def make(args, checks):
         merged[torch.tensor(ids) == image_token] = torch.cat(spec_rows)
         rel, scale = relative_diff(logits, spec_logits(released, merged))
         check(checks, f"{name}: logits, spec64 vs reference fp32 (max |logit| {scale:.2f})", rel, SPEC_TOLERANCE)
+        greedy, gap = greedy_continuation(model, ids, pixels, sizes, image_token)
         cases.append({"name": name, "prompt_ids": prompt, "images": [stem(f) for f in files], "image_tokens": counts,
-                      "expanded_length": len(ids),
+                      "expanded_length": len(ids), "greedy_ids": greedy, "greedy_min_top2_logit_gap": gap,
                       "logits_file": save_npy(args.out, f"vl_{name}_logits.npy", logits.numpy())})
         log(f"{name}: {len(prompt)} prompt ids, images {files} with {counts} tokens, {len(ids)} positions")
 

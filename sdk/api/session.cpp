@@ -29,34 +29,28 @@ Session::~Session() = default;
 Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
 
-GenerationResult Session::chat(const std::vector<Message>& messages, const GenerationConfig& config,
-                               const TurnSettings& settings) {
-  cancel_->store(false);
+engine::TurnOptions Session::turn_options(const GenerationConfig& config, const TurnSettings& settings) {
+  cancel_->store(false);  // a cancel() aimed at an earlier call must not stop this one
   engine::TurnOptions o;
   o.config = &config;
   o.on_piece = &settings.on_piece;
   o.cancel = cancel_.get();
-  o.on_prefill = [&](int64_t done, int64_t total) {
+  o.on_prefill = [this, &settings](int64_t done, int64_t total) {
     return !cancel_->load() && (!settings.on_prefill || settings.on_prefill(done, total));
   };
   o.chunk_tokens = settings.chunk_tokens;
   o.memory_budget = model_->memory_budget_;
-  return chat_->chat(messages, o);
+  return o;
+}
+
+GenerationResult Session::chat(const std::vector<Message>& messages, const GenerationConfig& config,
+                               const TurnSettings& settings) {
+  return chat_->chat(messages, turn_options(config, settings));
 }
 
 GenerationResult Session::generate_ids(const std::vector<int32_t>& ids, const GenerationConfig& config,
                                        const TurnSettings& settings, const std::vector<Image>& images) {
-  cancel_->store(false);
-  engine::TurnOptions o;
-  o.config = &config;
-  o.on_piece = &settings.on_piece;
-  o.cancel = cancel_.get();
-  o.on_prefill = [&](int64_t done, int64_t total) {
-    return !cancel_->load() && (!settings.on_prefill || settings.on_prefill(done, total));
-  };
-  o.chunk_tokens = settings.chunk_tokens;
-  o.memory_budget = model_->memory_budget_;
-  return chat_->continue_ids(ids, images, o);
+  return chat_->continue_ids(ids, images, turn_options(config, settings));
 }
 
 Logits Session::feed(const std::vector<int32_t>& ids, const FeedOptions& options, const std::vector<Image>& images) {

@@ -22,6 +22,7 @@ namespace lightvl {
 
 namespace engine {
 class ChatSession;
+struct TurnOptions;
 }
 
 // Row-major logits: rows × vocab f32 values.
@@ -96,6 +97,9 @@ class Session {
   Session fork() const;
 
  private:
+  // Per-call engine options; clears an earlier cancel request.
+  engine::TurnOptions turn_options(const GenerationConfig& config, const TurnSettings& settings);
+
   std::shared_ptr<const Model> model_;
   std::unique_ptr<engine::ChatSession> chat_;
   std::unique_ptr<std::atomic<bool>> cancel_;

@@ -22,6 +22,7 @@ struct ChatOptions {
   std::string system;
   GenerationConfig generation;
   int threads = 0;
+  std::string device = "cpu";
   int64_t context = 0;
 };
 
@@ -49,6 +50,7 @@ void print_stats(const GenerationResult& r, const Session& s) {
 int run_chat(const ChatOptions& o) {
   LoadOptions load;
   load.cpu_threads = o.threads;
+  load.backend = o.device == "cuda" ? Backend::kCuda : Backend::kCpu;
   load.context_length = o.context;
   const std::shared_ptr<const Model> model = Model::load(o.model, load);
   Session session(model);
@@ -107,6 +109,8 @@ Command add_chat(CLI::App& app) {
   sub->add_option("--model", o->model, "Model directory")->required();
   sub->add_option("--system", o->system, "System prompt");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->check(CLI::Range(0, 4096));
+  sub->add_option("--device", o->device, "Where the model computes: cpu or cuda")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   sub->add_option("--context", o->context, "Context length (0 = the model's)");
   add_sampling_flags(*sub, o->generation);
   return [o] { return run_chat(*o); };

@@ -22,6 +22,7 @@ struct LogitsOptions {
   std::vector<std::string> images;
   bool decode = false;
   int threads = 0;
+  std::string device = "cpu";
   int64_t chunk = 512;
 };
 
@@ -31,6 +32,7 @@ int run_logits(const LogitsOptions& o) {
   ensure_writable(o.out);  // fail before the (possibly long) computation, not after it
   LoadOptions load;
   load.cpu_threads = o.threads;
+  load.backend = o.device == "cuda" ? Backend::kCuda : Backend::kCpu;
   Session session(Model::load(o.model, load));
   FeedOptions feed;
   feed.token_by_token = o.decode;
@@ -61,6 +63,8 @@ Command add_logits(CLI::App& app) {
   sub->add_option("--out", o->out, "Output .npy (float32, shape [T, vocab])")->required();
   sub->add_flag("--decode", o->decode, "Feed tokens one at a time through the state instead of chunked prefill");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->check(CLI::Range(0, 4096));
+  sub->add_option("--device", o->device, "Where the model computes: cpu or cuda")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
   sub->add_option("--chunk", o->chunk, "Prefill chunk size in tokens")->check(CLI::Range(int64_t(1), int64_t(1) << 30));
   sub->callback([sub, ids, file] {
     if (ids->count() == 0 && file->count() == 0) throw CLI::RequiredError("--ids or --ids-file");

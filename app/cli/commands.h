@@ -20,5 +20,6 @@ Command add_tokenize(CLI::App& app);    // lightvl tokenize --model DIR (--text 
 Command add_detokenize(CLI::App& app);  // lightvl detokenize --model DIR --ids 1,2,3
 Command add_template(CLI::App& app);    // lightvl template --model DIR --messages F.json
 Command add_image_tokens(CLI::App& app);  // lightvl image-tokens --model DIR --image F
+Command add_caption(CLI::App& app);  // lightvl caption --model DIR INPUT... --output F [--format csv] [--recursive]
 
 }  // namespace lightvl::cli

@@ -7,6 +7,7 @@
 #include "lightvl/message.h"
 #include "engine/memory_estimate.h"
 #include "core/error.h"
+#include "ops/devices.h"
 #include "ops/threads.h"
 
 #include <algorithm>
@@ -41,6 +42,7 @@ ModelInfo describe(const engine::LoadedModel& m, const std::string& dir) {
   info.ignored_tensors = m.validation.derived_buffers;
   info.ignored_tensors.insert(info.ignored_tensors.end(), m.validation.unexpected.begin(), m.validation.unexpected.end());
   info.context_length = m.context_length;
+  info.backend = m.text->device() == Device::kCuda ? "cuda" : "cpu";
   info.has_tokenizer = m.tokenizer.has_value();
   info.chat_template = m.chat_template ? m.chat_template->description() : "";
   info.end_ids = m.end_ids;
@@ -66,8 +68,15 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
       fail(ErrorCode::kCancelled, "loading '" + dir + "' was cancelled");
     }
   };
+  const Device device = options.backend == Backend::kCuda ? Device::kCuda : Device::kCpu;
+  if (device == Device::kCuda) {
+    require(ops::cuda_built(), ErrorCode::kUnsupported,
+            "the CUDA backend was requested but this build has none; rebuild with -DLIGHTVL_CUDA=ON");
+    require(!ops::gpu_devices().empty(), ErrorCode::kUnsupported,
+            "the CUDA backend was requested but no GPU is visible (" + ops::cuda_versions() + ")");
+  }
   model->loaded_ = std::make_unique<engine::LoadedModel>(
-      dir, options.context_length, [&](float f, const char* stage) { report(f * stage_share, stage); });
+      dir, options.context_length, [&](float f, const char* stage) { report(f * stage_share, stage); }, device);
   if (options.prefetch_weights) {
     model->loaded_->prefetch([&](uint64_t done, uint64_t total) {
       report(0.7f + 0.3f * float(double(done) / double(std::max<uint64_t>(total, 1))), "weights");

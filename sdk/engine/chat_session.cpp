@@ -35,10 +35,11 @@ size_t common_prefix(const std::vector<int32_t>& a, const std::vector<int32_t>& 
 
 }  // namespace
 
-ChatSession::ChatSession(const LoadedModel& model) : model_(&model), state_(model.text->spec()) {}
+ChatSession::ChatSession(const LoadedModel& model)
+    : model_(&model), state_(model.text->spec(), model.text->device()) {}
 
 void ChatSession::reset() {
-  state_ = text::HybridState(model_->text->spec());
+  state_ = text::HybridState(model_->text->spec(), model_->text->device());
   conversation_.clear();
   fed_.clear();
   unfed_ = -1;
@@ -90,7 +91,7 @@ Tensor ChatSession::sync_to(const PromptPlan& plan, const TurnOptions& options, 
       state_.restore(*snapshot_);
       keep = size_t(snapshot_->position);
     } else {
-      state_ = text::HybridState(model_->text->spec());
+      state_ = text::HybridState(model_->text->spec(), model_->text->device());
       keep = 0;
     }
     fed_.resize(keep);

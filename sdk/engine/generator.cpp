@@ -6,6 +6,7 @@
 
 #include "engine/sampler.h"
 #include "engine/stop_matcher.h"
+#include "ops/device_memory.h"
 
 namespace lightvl::engine {
 namespace {
@@ -45,8 +46,8 @@ DecodeOutcome decode(const text::TextModel& model, text::HybridState& state, con
     if (step > 0) {  // feed the previous token to get this step's logits
       const int32_t previous = out.unfed_token;
       Tensor hidden = model.forward(model.embed({previous}), state);
-      Tensor row = model.logits(hidden);
-      std::memcpy(logits.data(), row.raw(), row.nbytes());
+      Tensor host_row(DType::kF32, {1, vocab}, logits.data(), nullptr);
+      ops::copy(model.logits(hidden), host_row);
       out.unfed_token = -1;
     }
     if (request.max_context > 0 && state.position() + 1 > request.max_context) {

@@ -47,7 +47,8 @@ struct LoadedModel {
   // Opens `dir`: config.json, the safetensors files (strict validation), the tokenizer files when present,
   // the vision half of a VL model. Throws Error (kNotFound, kBadModel, kUnsupported, kIo) naming the
   // file/tensor and what to do, or what `on_stage` throws.
-  LoadedModel(const std::filesystem::path& dir, int64_t context_override, const StageCallback& on_stage = {});
+  LoadedModel(const std::filesystem::path& dir, int64_t context_override, const StageCallback& on_stage = {},
+              Device device = Device::kCpu);
 
   // Reads every tensor's bytes once (pages the mapped weights in), reporting progress as bytes read over
   // the total through `on_bytes(done, total)`, which may throw to cancel.

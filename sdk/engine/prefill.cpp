@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "ops/device_memory.h"
 
 namespace lightvl::engine {
 
@@ -15,9 +16,8 @@ void apply_runs(const std::vector<EmbeddingRun>& runs, int64_t start, Tensor& em
   for (const EmbeddingRun& run : runs) {
     const int64_t from = std::max(start, run.offset), to = std::min(end, run.offset + run.rows.dim(0));
     if (from >= to) continue;
-    std::memcpy(embeddings.slice_rows(from - start, to - start).raw(),
-                run.rows.slice_rows(from - run.offset, to - run.offset).raw(),
-                size_t(to - from) * size_t(embeddings.dim(1)) * sizeof(float));
+    Tensor target = embeddings.slice_rows(from - start, to - start);
+    ops::copy(run.rows.slice_rows(from - run.offset, to - run.offset), target);  // any device to any
   }
 }
 
@@ -47,11 +47,10 @@ Tensor prefill(const text::TextModel& model, const std::vector<int32_t>& ids, te
     apply_runs(runs, start, embeddings);
     Tensor hidden = model.forward(embeddings, state);
     if (options.all_logits) {
-      Tensor rows = model.logits(hidden);
-      std::memcpy(logits.slice_rows(start, end).raw(), rows.raw(), rows.nbytes());
+      Tensor rows = logits.slice_rows(start, end);
+      ops::copy(model.logits(hidden), rows);  // the logits come back to the host for sampling
     } else if (end == total) {
-      Tensor last = model.logits(hidden.slice_rows(hidden.dim(0) - 1, hidden.dim(0)));
-      std::memcpy(logits.raw(), last.raw(), last.nbytes());
+      ops::copy(model.logits(hidden.slice_rows(hidden.dim(0) - 1, hidden.dim(0))), logits);
     }
     if (options.progress && !options.progress(end, total)) {
       fail(ErrorCode::kCancelled, "prefill cancelled after " + std::to_string(end) + " of " +

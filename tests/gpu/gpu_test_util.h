@@ -9,12 +9,18 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ostream>
 #include <random>
 #include <string>
 
 #include "core/tensor.h"
 #include "ops/device_memory.h"
 #include "ops/devices.h"
+
+namespace lightvl {
+// Prints a DType by name in test parameters (GoogleTest finds it by argument-dependent lookup).
+inline void PrintTo(DType t, std::ostream* os) { *os << dtype_name(t); }
+}  // namespace lightvl
 
 namespace lightvl::test {
 

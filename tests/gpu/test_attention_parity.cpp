@@ -1,6 +1,7 @@
 // CUDA parity of softmax attention: causal prefill with a past and GQA, long causal prefill, the
 // non-causal ViT form, odd and maximal head dims, and decode over long caches where the key sequence is
-// split across blocks (the figure line says into how many slices), for f32 and bf16.
+// split across blocks, for f32 and bf16. The figure line names the kernel path: tensor cores (bf16
+// prefill with head_dim 64/128) or CUDA cores with the number of key slices.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -27,6 +28,8 @@ const Case kCases[] = {
     {"prefill_gqa_past", 21, 37, 58, true, 8, 2, 128},
     {"prefill_long", 200, 0, 200, true, 16, 2, 128},
     {"vit_noncausal", 50, 0, 50, false, 4, 4, 64},
+    {"vit_clip_tokens", 577, 0, 577, false, 16, 16, 64},
+    {"prefill_after_long_past", 100, 1000, 1100, true, 8, 2, 128},
     {"odd_head_dim", 9, 0, 9, true, 6, 3, 80},
     {"head_dim_256", 5, 35, 40, true, 2, 1, 256},
     {"decode_long_cache", 1, 4095, 4096, true, 8, 1, 128},
@@ -34,6 +37,8 @@ const Case kCases[] = {
     {"short_prefill_long_past", 3, 1500, 1503, true, 8, 2, 128},
     {"cache_longer_than_needed", 4, 10, 30, true, 4, 2, 32},
 };
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 using Param = std::tuple<DType, Case>;
 class CudaAttention : public test::CudaTestWithParam<Param> {};
@@ -52,11 +57,11 @@ TEST_P(CudaAttention, MatchesCpu) {
   ops::attention(to_gpu(q, act), gk, gv, c.past, c.causal, scale, got);
   const int sms = cuda::list_devices().at(0).multiprocessors;
   const int splits = cuda::attention_key_splits(c.tokens, c.q_heads, c.kv_heads, c.keys, sms);
-  test::expect_parity(got, want,
-                      std::string("attention ") + c.name + " " + test::name_of(act) + " (" + std::to_string(splits) +
-                          " key slice" + (splits > 1 ? "s)" : ")"),
-                      act);
+  const bool tensor_cores = cuda::attention_uses_tensor_cores(act, c.tokens, c.q_heads, c.kv_heads, c.head_dim);
+  const std::string path = tensor_cores ? "tensor cores" : "CUDA cores, " + std::to_string(splits) + " key slice(s)";
+  test::expect_parity(got, want, std::string("attention ") + c.name + " " + test::name_of(act) + " (" + path + ")", act);
   if (std::string(c.name).rfind("decode", 0) == 0) {
+    EXPECT_FALSE(tensor_cores);
     EXPECT_GT(splits, 1) << "the decode cases are meant to exercise the split-key path";
   }
 }

@@ -2,6 +2,7 @@
 
 #include "io/checkpoint.h"
 #include "io/tensor_registry.h"
+#include "ops/device_memory.h"
 
 namespace lightvl::text {
 namespace {
@@ -50,6 +51,31 @@ BackboneWeights load_backbone_weights(const io::Checkpoint& checkpoint, const io
     }
     lw.moe = moe_weights(checkpoint, config, layer, spec.num_experts);
     w.layers.push_back(std::move(lw));
+  }
+  return w;
+}
+
+BackboneWeights place_backbone_weights(BackboneWeights w, Device device) {
+  if (device == Device::kCpu) return w;
+  auto place = [device](Tensor& t) { t = ops::to_device(t, device); };
+  const bool tied = w.lm_head.raw() == w.embed_tokens.raw();
+  place(w.embed_tokens);
+  place(w.final_norm);
+  if (tied) w.lm_head = w.embed_tokens; else place(w.lm_head);
+  for (LayerWeights& layer : w.layers) {
+    place(layer.input_norm);
+    place(layer.post_attention_norm);
+    std::visit([&](auto& attn) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(attn)>, LightningWeights>) {
+        for (Tensor* t : {&attn.qkv_proj, &attn.output_gate, &attn.out_proj, &attn.norm}) place(*t);
+      } else {
+        for (Tensor* t : {&attn.q_proj, &attn.k_proj, &attn.v_proj, &attn.o_proj}) place(*t);
+      }
+    }, layer.attention);
+    place(layer.moe.router);
+    for (ExpertWeights& e : layer.moe.experts) {
+      for (Tensor* t : {&e.w1, &e.w3, &e.w2}) place(*t);
+    }
   }
   return w;
 }

@@ -59,4 +59,8 @@ struct BackboneWeights {
 BackboneWeights load_backbone_weights(const io::Checkpoint& checkpoint, const io::ModelConfig& config,
                                       const BackboneSpec& spec);
 
+// The same weights on `device`: unchanged for the CPU (the mapped views), copied once (same dtypes) for a
+// GPU. Throws Error(kOutOfMemory) when the device cannot hold them.
+BackboneWeights place_backbone_weights(BackboneWeights weights, Device device);
+
 }  // namespace lightvl::text

@@ -3,17 +3,28 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ops/device_memory.h"
+
 namespace lightvl::text {
 
-HybridState::HybridState(const BackboneSpec& spec) {
+namespace {
+// A deep copy of `t` on its own device.
+Tensor duplicate(const Tensor& t) {
+  Tensor copy = ops::empty(t.dtype(), t.shape(), t.device(), t.name());
+  ops::copy(t, copy);
+  return copy;
+}
+}  // namespace
+
+HybridState::HybridState(const BackboneSpec& spec, Device device) : device_(device) {
   lightning_.resize(spec.layers.size());
   kv_.resize(spec.layers.size());
   for (size_t i = 0; i < spec.layers.size(); ++i) {
     if (spec.layers[i].kind == AttentionKind::kLightning) {
-      lightning_[i] = Tensor::zeros(DType::kF32, {spec.num_heads, spec.head_dim, spec.head_dim}, "lightning_state");
+      lightning_[i] = ops::zeros(DType::kF32, {spec.num_heads, spec.head_dim, spec.head_dim}, device, "lightning_state");
     } else {
-      kv_[i].keys = Tensor::zeros(DType::kF32, {0, spec.num_kv_heads, spec.head_dim}, "kv_keys");
-      kv_[i].values = Tensor::zeros(DType::kF32, {0, spec.num_kv_heads, spec.head_dim}, "kv_values");
+      kv_[i].keys = ops::empty(DType::kF32, {0, spec.num_kv_heads, spec.head_dim}, device, "kv_keys");
+      kv_[i].values = ops::empty(DType::kF32, {0, spec.num_kv_heads, spec.head_dim}, device, "kv_values");
     }
   }
 }
@@ -25,8 +36,11 @@ void HybridState::reserve(int64_t extra) {
     if (needed <= cache.keys.dim(0)) continue;
     const int64_t capacity = std::max<int64_t>(needed, cache.keys.dim(0) * 2);
     for (Tensor* t : {&cache.keys, &cache.values}) {
-      Tensor grown = Tensor::zeros(DType::kF32, {capacity, t->dim(1), t->dim(2)}, t->name());
-      if (cache.length) std::memcpy(grown.raw(), t->raw(), t->slice_rows(0, cache.length).nbytes());
+      Tensor grown = ops::empty(DType::kF32, {capacity, t->dim(1), t->dim(2)}, device_, t->name());
+      if (cache.length) {
+        Tensor kept = grown.slice_rows(0, cache.length);
+        ops::copy(t->slice_rows(0, cache.length), kept);
+      }
       *t = grown;
     }
   }
@@ -34,14 +48,15 @@ void HybridState::reserve(int64_t extra) {
 
 HybridState HybridState::clone() const {
   HybridState copy;
+  copy.device_ = device_;
   copy.position_ = position_;
-  for (const Tensor& s : lightning_) copy.lightning_.push_back(s.raw() ? s.clone() : Tensor());
+  for (const Tensor& s : lightning_) copy.lightning_.push_back(s.raw() ? duplicate(s) : Tensor());
   for (const KvCache& c : kv_) {
     KvCache k;
     k.length = c.length;
     if (c.keys.rank() == 3) {
-      k.keys = c.keys.clone();
-      k.values = c.values.clone();
+      k.keys = duplicate(c.keys);
+      k.values = duplicate(c.values);
     }
     copy.kv_.push_back(std::move(k));
   }
@@ -51,7 +66,7 @@ HybridState HybridState::clone() const {
 HybridState::Snapshot HybridState::snapshot() const {
   Snapshot s;
   s.position = position_;
-  for (const Tensor& t : lightning_) s.lightning.push_back(t.raw() ? t.clone() : Tensor());
+  for (const Tensor& t : lightning_) s.lightning.push_back(t.raw() ? duplicate(t) : Tensor());
   for (const KvCache& c : kv_) s.kv_lengths.push_back(c.length);
   return s;
 }
@@ -59,7 +74,7 @@ HybridState::Snapshot HybridState::snapshot() const {
 void HybridState::restore(const Snapshot& s) {
   position_ = s.position;
   for (size_t i = 0; i < lightning_.size(); ++i) {
-    if (lightning_[i].raw()) std::memcpy(lightning_[i].raw(), s.lightning[i].raw(), lightning_[i].nbytes());
+    if (lightning_[i].raw()) ops::copy(s.lightning[i], lightning_[i]);
     kv_[i].length = s.kv_lengths[i];
   }
 }

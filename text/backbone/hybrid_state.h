@@ -10,7 +10,7 @@
 
 namespace lightvl::text {
 
-// Softmax-layer cache: post-RoPE keys and values of every position so far, f32 on the CPU backend.
+// Softmax-layer cache: post-RoPE keys and values of every position so far (f32), on the state's device.
 struct KvCache {
   Tensor keys;     // [capacity, kv_heads, head_dim]
   Tensor values;   // [capacity, kv_heads, head_dim]
@@ -19,8 +19,8 @@ struct KvCache {
 
 class HybridState {
  public:
-  // Empty state (position 0) for `spec`: zero lightning states, empty KV caches.
-  explicit HybridState(const BackboneSpec& spec);
+  // Empty state (position 0) for `spec` on `device`: zero lightning states, empty KV caches.
+  explicit HybridState(const BackboneSpec& spec, Device device = Device::kCpu);
 
   // Tokens consumed so far: the absolute position of the next token.
   int64_t position() const { return position_; }
@@ -57,6 +57,7 @@ class HybridState {
 
  private:
   HybridState() = default;
+  Device device_ = Device::kCpu;
   int64_t position_ = 0;
   std::vector<Tensor> lightning_;  // empty Tensor for softmax layers
   std::vector<KvCache> kv_;        // empty cache for lightning layers

@@ -1,6 +1,7 @@
 #include "text/backbone/moe_block.h"
 
 #include "ops/activation.h"
+#include "ops/device_memory.h"
 #include "ops/linear.h"
 #include "ops/moe.h"
 
@@ -8,11 +9,11 @@ namespace lightvl::text {
 
 Tensor moe_block(const BackboneSpec& spec, const MoeWeights& w, const Tensor& x) {
   const int64_t tokens = x.dim(0);
-  Tensor router_logits = Tensor::zeros(DType::kF32, {tokens, spec.num_experts});
+  Tensor router_logits = ops::empty(x.dtype(), {tokens, spec.num_experts}, x.device());
   ops::linear(x, w.router, nullptr, router_logits);
   const ops::Routing routing = ops::moe_route(router_logits, int(spec.experts_per_token));
 
-  Tensor out = Tensor::zeros(DType::kF32, {tokens, spec.hidden_size});
+  Tensor out = ops::zeros(x.dtype(), {tokens, spec.hidden_size}, x.device());  // an accumulator
   // Experts in index order; each processes the tokens routed to it as one batch (token permutation).
   for (int64_t e = 0; e < spec.num_experts; ++e) {
     std::vector<int32_t> rows;
@@ -29,14 +30,14 @@ Tensor moe_block(const BackboneSpec& spec, const MoeWeights& w, const Tensor& x)
     if (rows.empty()) continue;
     const int64_t n = int64_t(rows.size());
     const ExpertWeights& expert = w.experts[size_t(e)];
-    Tensor xs = Tensor::zeros(DType::kF32, {n, spec.hidden_size});
+    Tensor xs = ops::empty(x.dtype(), {n, spec.hidden_size}, x.device());
     ops::gather_rows(x, rows, xs);
-    Tensor gate = Tensor::zeros(DType::kF32, {n, spec.intermediate_size});
-    Tensor up = Tensor::zeros(DType::kF32, {n, spec.intermediate_size});
+    Tensor gate = ops::empty(x.dtype(), {n, spec.intermediate_size}, x.device());
+    Tensor up = ops::empty(x.dtype(), {n, spec.intermediate_size}, x.device());
     ops::linear(xs, expert.w1, nullptr, gate);
     ops::linear(xs, expert.w3, nullptr, up);
     ops::swiglu(gate, up, gate);
-    Tensor y = Tensor::zeros(DType::kF32, {n, spec.hidden_size});
+    Tensor y = ops::empty(x.dtype(), {n, spec.hidden_size}, x.device());
     ops::linear(gate, expert.w2, nullptr, y);
     ops::scatter_add_rows(y, rows, scales, out);
   }

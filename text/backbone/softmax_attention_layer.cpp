@@ -1,10 +1,10 @@
 #include "text/backbone/softmax_attention_layer.h"
 
 #include <cmath>
-#include <cstring>
 #include <numeric>
 
 #include "ops/attention.h"
+#include "ops/device_memory.h"
 #include "ops/linear.h"
 #include "ops/rope.h"
 
@@ -13,9 +13,9 @@ namespace lightvl::text {
 Tensor softmax_attention_layer(const BackboneSpec& spec, const SoftmaxWeights& w, const Tensor& x,
                                int64_t first_position, KvCache& cache) {
   const int64_t tokens = x.dim(0), d = spec.head_dim;
-  Tensor q = Tensor::zeros(DType::kF32, {tokens, spec.attention_width()});
-  Tensor k = Tensor::zeros(DType::kF32, {tokens, spec.kv_width()});
-  Tensor v = Tensor::zeros(DType::kF32, {tokens, spec.kv_width()});
+  Tensor q = ops::empty(x.dtype(), {tokens, spec.attention_width()}, x.device());
+  Tensor k = ops::empty(x.dtype(), {tokens, spec.kv_width()}, x.device());
+  Tensor v = ops::empty(x.dtype(), {tokens, spec.kv_width()}, x.device());
   ops::linear(x, w.q_proj, nullptr, q);
   ops::linear(x, w.k_proj, nullptr, k);
   ops::linear(x, w.v_proj, nullptr, v);
@@ -29,15 +29,17 @@ Tensor softmax_attention_layer(const BackboneSpec& spec, const SoftmaxWeights& w
 
   // Append to the cache (the cache stores post-RoPE keys, spec §4).
   const int64_t past = cache.length;
-  std::memcpy(cache.keys.slice_rows(past, past + tokens).raw(), k.raw(), k.nbytes());
-  std::memcpy(cache.values.slice_rows(past, past + tokens).raw(), v.raw(), v.nbytes());
+  Tensor key_rows = cache.keys.slice_rows(past, past + tokens);
+  Tensor value_rows = cache.values.slice_rows(past, past + tokens);
+  ops::copy(k_heads, key_rows);
+  ops::copy(v.reshaped({tokens, spec.num_kv_heads, d}), value_rows);
   cache.length = past + tokens;
 
-  Tensor attended = Tensor::zeros(DType::kF32, {tokens, spec.num_heads, d});
+  Tensor attended = ops::empty(x.dtype(), {tokens, spec.num_heads, d}, x.device());
   ops::attention(q_heads, cache.keys.slice_rows(0, cache.length), cache.values.slice_rows(0, cache.length), past,
                  /*causal=*/true, float(1.0 / std::sqrt(double(d))), attended);
 
-  Tensor out = Tensor::zeros(DType::kF32, {tokens, spec.hidden_size});
+  Tensor out = ops::empty(x.dtype(), {tokens, spec.hidden_size}, x.device());
   ops::linear(attended.reshaped({tokens, spec.attention_width()}), w.o_proj, nullptr, out);
   return out;
 }

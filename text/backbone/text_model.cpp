@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "ops/activation.h"
+#include "ops/device_memory.h"
 #include "ops/embedding.h"
 #include "ops/linear.h"
 #include "ops/norm.h"
@@ -11,11 +12,13 @@
 
 namespace lightvl::text {
 
-TextModel::TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config)
-    : spec_(backbone_spec_from_config(config)), weights_(load_backbone_weights(checkpoint, config, spec_)) {}
+TextModel::TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config, Device device)
+    : spec_(backbone_spec_from_config(config)),
+      device_(device),
+      weights_(place_backbone_weights(load_backbone_weights(checkpoint, config, spec_), device)) {}
 
 Tensor TextModel::embed(const std::vector<int32_t>& ids) const {
-  Tensor out = Tensor::zeros(DType::kF32, {int64_t(ids.size()), spec_.hidden_size});
+  Tensor out = ops::empty(DType::kF32, {int64_t(ids.size()), spec_.hidden_size}, device_);
   ops::embedding(ids, weights_.embed_tokens, out);
   return out;
 }
@@ -25,7 +28,7 @@ Tensor TextModel::decoder_layer(size_t index, const Tensor& x, HybridState& stat
   const LayerWeights& w = weights_.layers[index];
   const int64_t tokens = x.dim(0);
 
-  Tensor n1 = Tensor::zeros(DType::kF32, x.shape());
+  Tensor n1 = ops::empty(DType::kF32, x.shape(), device_);
   ops::rms_norm(x, w.input_norm, spec_.rms_norm_eps, n1);
   Tensor attn;
   if (layer.kind == AttentionKind::kLightning) {
@@ -35,13 +38,13 @@ Tensor TextModel::decoder_layer(size_t index, const Tensor& x, HybridState& stat
     attn = softmax_attention_layer(spec_, std::get<SoftmaxWeights>(w.attention), n1, state.position(),
                                    state.kv_cache(index));
   }
-  Tensor h = Tensor::zeros(DType::kF32, {tokens, spec_.hidden_size});
+  Tensor h = ops::empty(DType::kF32, {tokens, spec_.hidden_size}, device_);
   ops::scaled_add(layer.attention.alpha, spec_.postnorm ? n1 : x, layer.attention.beta, attn, h);
 
-  Tensor n2 = Tensor::zeros(DType::kF32, h.shape());
+  Tensor n2 = ops::empty(DType::kF32, h.shape(), device_);
   ops::rms_norm(h, w.post_attention_norm, spec_.rms_norm_eps, n2);
   Tensor mlp = moe_block(spec_, w.moe, n2);
-  Tensor out = Tensor::zeros(DType::kF32, h.shape());
+  Tensor out = ops::empty(DType::kF32, h.shape(), device_);
   ops::scaled_add(layer.mlp.alpha, spec_.postnorm ? n2 : h, layer.mlp.beta, mlp, out);
   return out;
 }
@@ -52,16 +55,16 @@ Tensor TextModel::forward(const Tensor& embeddings, HybridState& state) const {
               shape_string(embeddings.shape()));
   const int64_t tokens = embeddings.dim(0);
   state.reserve(tokens);
-  Tensor x = embeddings;
+  Tensor x = ops::to_device(embeddings, device_);  // no copy when already there
   for (size_t i = 0; i < spec_.layers.size(); ++i) x = decoder_layer(i, x, state);
   state.advance(tokens);
-  Tensor normed = Tensor::zeros(DType::kF32, x.shape());
+  Tensor normed = ops::empty(DType::kF32, x.shape(), device_);
   ops::rms_norm(x, weights_.final_norm, spec_.rms_norm_eps, normed);
   return normed;
 }
 
 Tensor TextModel::logits(const Tensor& hidden) const {
-  Tensor out = Tensor::zeros(DType::kF32, {hidden.dim(0), spec_.vocab_size});
+  Tensor out = ops::empty(DType::kF32, {hidden.dim(0), spec_.vocab_size}, device_);
   ops::linear(hidden, weights_.lm_head, nullptr, out);
   return out;
 }

@@ -22,12 +22,16 @@ namespace lightvl::text {
 
 class TextModel {
  public:
-  // Binds the backbone to a validated checkpoint (weights stay memory-mapped). Throws Error(kBadModel).
-  TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config);
+  // Binds the backbone to a validated checkpoint. On the CPU the weights stay memory-mapped; on CUDA they
+  // are copied to the device once, keeping their dtype. Activations are f32 on every device.
+  // Throws Error(kBadModel/kNotFound) for missing tensors, Error(kOutOfMemory) when the device is full.
+  TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config, Device device = Device::kCpu);
 
   const BackboneSpec& spec() const { return spec_; }
+  // Where weights live and the model computes; states for it must be made on the same device.
+  Device device() const { return device_; }
 
-  // Token embeddings [T, hidden] f32 of `ids`. Throws Error(kInvalidArgument) for ids outside the vocab.
+  // Token embeddings [T, hidden] f32 of `ids`, on the model's device. Throws Error(kInvalidArgument) for ids outside the vocab.
   Tensor embed(const std::vector<int32_t>& ids) const;
 
   // Runs T new positions (given as input embeddings [T, hidden]) through every layer, continuing from
@@ -35,13 +39,14 @@ class TextModel {
   // Thread-safe for distinct states: the model itself is immutable.
   Tensor forward(const Tensor& embeddings, HybridState& state) const;
 
-  // Logits [R, vocab] f32 for final-normed hidden rows [R, hidden].
+  // Logits [R, vocab] f32 (on the model's device) for final-normed hidden rows [R, hidden].
   Tensor logits(const Tensor& hidden) const;
 
  private:
   Tensor decoder_layer(size_t index, const Tensor& x, HybridState& state) const;
 
   BackboneSpec spec_;
+  Device device_;
   BackboneWeights weights_;
 };
 

@@ -5,10 +5,11 @@
 // group). A block of 8 warps takes 32 consecutive rows of one KV head (4 per warp), so one shared K/V
 // tile serves every query head of the group (GQA reuse). Grid: (row tiles, KV heads, key splits).
 // Keys. The block walks its key range in tiles of 32 keys staged in shared memory as f32 (K padded to
-// d + 1 floats per row so lane j reading key j is bank-conflict free). Lane j scores key j against the
-// warp's 4 rows (q pre-scaled in shared memory); the warp then does the online-softmax update per row
-// (running max m, running sum l, rescale of the accumulator) and accumulates P·V with lane l owning
-// output dims l, l + 32, ... . Causal: query t (absolute position past + t) sees keys s ≤ past + t; the
+// d + 1 floats per row so lane j reading key j is bank-conflict free), loaded with 16-byte vectors that
+// are all issued before the first store (scalar loads when head_dim or alignment do not allow vectors).
+// Lane j scores key j against the warp's 4 rows (q pre-scaled in shared memory); the warp then does
+// the online-softmax update per row (running max m, running sum l, rescale of the accumulator) and
+// accumulates P·V with lane l owning output dims l, l + 32, ... . Causal: query t (absolute position past + t) sees keys s ≤ past + t; the
 // block stops at the last key any of its rows can see. Out-of-range keys are staged as zeros and masked.
 // Splits (flash-decoding). When row tiles × KV heads is below the GPU's multiprocessor count (decode:
 // one token), the keys are cut into slices of ≥ kMinKeysPerSplit; each block writes its unnormalised
@@ -45,13 +46,50 @@ size_t shared_bytes(int d) {
   return sizeof(float) * size_t(kBlockRows * d + kTileKeys * (d + 1) + kTileKeys * d + kBlockRows * kTileKeys);
 }
 
+// Stages keys [tile, tile + kTileKeys) of KV head g into k_s / v_s as f32 (zeros past key_end) with
+// 16-byte loads, all issued before the first shared-memory store so that they are in flight together.
+// Requires head_dim % (16 / sizeof(T)) == 0 and 16-byte aligned k, v.
+template <typename T, int kDims>
+__device__ __forceinline__ void stage_tile_vectorized(const T* k, const T* v, float* k_s, float* v_s, int64_t tile,
+                                                      int64_t key_end, int g, const AttentionShape& p) {
+  constexpr int kPerVector = 16 / sizeof(T);
+  constexpr int kMaxVectors = (kTileKeys * 32 * kDims / kPerVector + kWarps * 32 - 1) / (kWarps * 32);
+  const int d = p.head_dim, vectors_per_row = d / kPerVector, total = kTileKeys * vectors_per_row;
+  uint4 k_buf[kMaxVectors], v_buf[kMaxVectors];
+#pragma unroll
+  for (int i = 0; i < kMaxVectors; ++i) {
+    const int idx = threadIdx.x + i * kWarps * 32;
+    const int j = idx / vectors_per_row, c = (idx % vectors_per_row) * kPerVector;
+    k_buf[i] = v_buf[i] = make_uint4(0, 0, 0, 0);
+    if (idx < total && tile + j < key_end) {
+      const int64_t offset = ((tile + j) * p.kv_heads + g) * d + c;
+      k_buf[i] = *reinterpret_cast<const uint4*>(k + offset);
+      v_buf[i] = *reinterpret_cast<const uint4*>(v + offset);
+    }
+  }
+#pragma unroll
+  for (int i = 0; i < kMaxVectors; ++i) {
+    const int idx = threadIdx.x + i * kWarps * 32;
+    if (idx >= total) continue;
+    const int j = idx / vectors_per_row, c = (idx % vectors_per_row) * kPerVector;
+    const T* k_elems = reinterpret_cast<const T*>(&k_buf[i]);
+    const T* v_elems = reinterpret_cast<const T*>(&v_buf[i]);
+#pragma unroll
+    for (int e = 0; e < kPerVector; ++e) {
+      k_s[j * (d + 1) + c + e] = to_float(k_elems[e]);
+      v_s[j * d + c + e] = to_float(v_elems[e]);
+    }
+  }
+}
+
 // kDims = output dims per lane (head_dim ≤ 32·kDims). part_acc == nullptr: write normalised `out`;
 // otherwise write this split's unnormalised accumulator to part_acc[split][row][d] and (m, l) to
 // part_stats[split][row][2], row = t·q_heads + h.
+// Three blocks per multiprocessor up to head_dim 128 (registers capped at 85; shared memory allows it).
 template <typename T, int kDims>
-__global__ void __launch_bounds__(kWarps * 32)
+__global__ void __launch_bounds__(kWarps * 32, kDims <= 4 ? 3 : 1)
 attention_kernel(const T* q, const T* k, const T* v, T* out, float* part_acc, float* part_stats, AttentionShape p,
-                 int64_t keys_per_split) {
+                 int64_t keys_per_split, bool vectorized) {
   extern __shared__ float smem[];
   const int d = p.head_dim, k_stride = d + 1;
   float* q_s = smem;                         // [kBlockRows][d], scaled
@@ -93,17 +131,21 @@ attention_kernel(const T* q, const T* k, const T* v, T* out, float* part_acc, fl
 
   for (int64_t tile = split_begin; tile < key_end; tile += kTileKeys) {
     __syncthreads();  // the previous tile is consumed (and, the first time, q_s is written)
-    for (int idx = threadIdx.x; idx < kTileKeys * d; idx += blockDim.x) {
-      const int j = idx / d, c = idx % d;
-      const int64_t s = tile + j;
-      float kv = 0.0f, vv = 0.0f;
-      if (s < key_end) {
-        const int64_t offset = (s * p.kv_heads + g) * d + c;
-        kv = to_float(k[offset]);
-        vv = to_float(v[offset]);
+    if (vectorized) {
+      stage_tile_vectorized<T, kDims>(k, v, k_s, v_s, tile, key_end, g, p);
+    } else {
+      for (int idx = threadIdx.x; idx < kTileKeys * d; idx += blockDim.x) {
+        const int j = idx / d, c = idx % d;
+        const int64_t s = tile + j;
+        float kv = 0.0f, vv = 0.0f;
+        if (s < key_end) {
+          const int64_t offset = (s * p.kv_heads + g) * d + c;
+          kv = to_float(k[offset]);
+          vv = to_float(v[offset]);
+        }
+        k_s[j * k_stride + c] = kv;
+        v_s[j * d + c] = vv;
       }
-      k_s[j * k_stride + c] = kv;
-      v_s[j * d + c] = vv;
     }
     __syncthreads();
 
@@ -212,13 +254,18 @@ __global__ void combine_kernel(const float* part_acc, const float* part_stats, T
 template <typename T, int kDims>
 void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, const AttentionShape& p,
             int64_t keys_per_split, int splits, cudaStream_t stream) {
+  // 16-byte loads need whole vectors per row and aligned K and V.
+  constexpr int kPerVector = 16 / sizeof(T);
+  const bool vectorized = p.head_dim % kPerVector == 0 && reinterpret_cast<uintptr_t>(k.raw()) % 16 == 0 &&
+                          reinterpret_cast<uintptr_t>(v.raw()) % 16 == 0;
   const int64_t row_tiles = (p.tokens * p.group + kBlockRows - 1) / kBlockRows;
   const dim3 grid(unsigned(row_tiles), unsigned(p.kv_heads), unsigned(splits));
   const size_t smem = shared_bytes(p.head_dim);
   check_cuda(cudaFuncSetAttribute(attention_kernel<T, kDims>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
   if (splits == 1) {
     attention_kernel<T, kDims><<<grid, kWarps * 32, smem, stream>>>(elements<T>(q), elements<T>(k), elements<T>(v),
-                                                                  elements<T>(out), nullptr, nullptr, p, keys_per_split);
+                                                                  elements<T>(out), nullptr, nullptr, p, keys_per_split,
+                                                                  vectorized);
     check_launch();
     return;
   }
@@ -227,7 +274,7 @@ void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, cons
   Tensor part_stats = empty(DType::kF32, {splits, rows, 2});
   attention_kernel<T, kDims><<<grid, kWarps * 32, smem, stream>>>(elements<T>(q), elements<T>(k), elements<T>(v),
                                                                 elements<T>(out), part_acc.data<float>(),
-                                                                part_stats.data<float>(), p, keys_per_split);
+                                                                part_stats.data<float>(), p, keys_per_split, vectorized);
   check_launch();
   combine_kernel<T><<<unsigned(std::min<int64_t>(rows, 65535)), 128, 0, stream>>>(
       part_acc.data<float>(), part_stats.data<float>(), elements<T>(out), rows, p.head_dim, splits);
@@ -240,7 +287,9 @@ int attention_key_splits(int64_t tokens, int64_t q_heads, int64_t kv_heads, int6
   const int64_t group = q_heads / std::max<int64_t>(kv_heads, 1);
   const int64_t blocks = (tokens * group + kBlockRows - 1) / kBlockRows * kv_heads;
   if (blocks <= 0 || blocks >= multiprocessors) return 1;
-  const int64_t wanted = (2 * int64_t(multiprocessors) + blocks - 1) / blocks;  // about two waves of blocks
+  // About four blocks per multiprocessor (what shared memory allows at head_dim 128 on sm_90): decode is
+  // memory-bound and needs many tile loads in flight.
+  const int64_t wanted = (4 * int64_t(multiprocessors) + blocks - 1) / blocks;
   const int64_t by_keys = std::max<int64_t>(1, keys / kMinKeysPerSplit);
   return int(std::clamp<int64_t>(std::min(wanted, by_keys), 1, 65535));
 }

@@ -4,7 +4,7 @@
 // Rows and tiles. As in attention.cu, the (token, head) rows sharing KV head g are numbered ρ = t·group
 // + (h mod group), so one K/V tile serves the whole GQA group. A block of 4 warps owns 64 rows (16 per
 // warp) of one KV head and walks the keys in tiles of 64, staged in shared memory as bf16 with 16-byte
-// loads. Per tile and warp:
+// loads (all of a thread's loads issued before its stores). Per tile and warp:
 //   S = Q·Kᵀ           WMMA, Q fragments held in registers for the whole walk, S stored as f32;
 //   online softmax     two lanes per row: scale, causal/range mask, running max m and sum l, P = e^(S−m)
 //                      rounded to bf16, and the row's f32 output rescaled by e^(m_old − m_new);
@@ -97,17 +97,26 @@ __global__ void __launch_bounds__(kWarps * 32) attention_tc_kernel(const bf16* q
 
   for (int64_t tile = 0; tile < key_end; tile += kKeys) {
     __syncthreads();  // every warp is done with the previous K/V tile
-    for (int idx = threadIdx.x; idx < kKeys * kVecsPerRow; idx += blockDim.x) {
-      const int j = idx / kVecsPerRow, c = (idx % kVecsPerRow) * kVec;
-      const int64_t s = tile + j;
-      uint4 kv = make_uint4(0, 0, 0, 0), vv = make_uint4(0, 0, 0, 0);
+    // All of this thread's 16-byte loads first, then the shared-memory stores, so the loads overlap.
+    constexpr int kLoads = kKeys * kVecsPerRow / (kWarps * 32);
+    uint4 k_buf[kLoads], v_buf[kLoads];
+#pragma unroll
+    for (int i = 0; i < kLoads; ++i) {
+      const int idx = threadIdx.x + i * kWarps * 32;
+      const int64_t s = tile + idx / kVecsPerRow;
+      k_buf[i] = v_buf[i] = make_uint4(0, 0, 0, 0);
       if (s < key_end) {
-        const int64_t offset = (s * p.kv_heads + g) * kD + c;
-        kv = *reinterpret_cast<const uint4*>(k + offset);
-        vv = *reinterpret_cast<const uint4*>(v + offset);
+        const int64_t offset = (s * p.kv_heads + g) * kD + (idx % kVecsPerRow) * kVec;
+        k_buf[i] = *reinterpret_cast<const uint4*>(k + offset);
+        v_buf[i] = *reinterpret_cast<const uint4*>(v + offset);
       }
-      *reinterpret_cast<uint4*>(k_s + j * L::kLdQ + c) = kv;
-      *reinterpret_cast<uint4*>(v_s + j * L::kLdQ + c) = vv;
+    }
+#pragma unroll
+    for (int i = 0; i < kLoads; ++i) {
+      const int idx = threadIdx.x + i * kWarps * 32;
+      const int j = idx / kVecsPerRow, c = (idx % kVecsPerRow) * kVec;
+      *reinterpret_cast<uint4*>(k_s + j * L::kLdQ + c) = k_buf[i];
+      *reinterpret_cast<uint4*>(v_s + j * L::kLdQ + c) = v_buf[i];
     }
     __syncthreads();
 

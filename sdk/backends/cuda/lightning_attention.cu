@@ -14,8 +14,9 @@
 // Blocks run one after another (each needs the previous state); decay powers are expf(−r·n) in f32 as
 // in the CPU kernel. bf16 q/k/v are widened to f32 per block and the f32 block output is rounded to
 // bf16 once; the state stays f32 throughout.
-// Limits: head_dim ≤ 256; scratch per call O(H·block² + 4·block·H·d) f32; f32 GEMMs (no TF32), so the
-// chunked path favours exactness over tensor-core speed.
+// Limits: head_dim ≤ 256, heads ≤ 256 (rates travel as kernel parameters); scratch per call
+// O(H·block² + 4·block·H·d) f32; f32 GEMMs (no TF32), so the chunked path favours exactness over
+// tensor-core speed.
 #include "backends/cuda/lightning_attention.h"
 
 #include <algorithm>
@@ -31,16 +32,22 @@ namespace {
 
 constexpr int kStepWarps = 8;
 
+// The heads' decay rates, passed to the kernels by value (1 KB of kernel parameters) so that a decode
+// step needs no host-to-device copy.
+struct DecayRates {
+  float r[kMaxLightningHeads];
+};
+
 // kRows = state rows per thread (head_dim ≤ 8·kRows).
 template <typename T, int kRows>
 __global__ void __launch_bounds__(kStepWarps * 32)
-recurrent_kernel(const T* q, const T* k, const T* v, T* out, float* state, const float* rates, int64_t tokens,
+recurrent_kernel(const T* q, const T* k, const T* v, T* out, float* state, DecayRates rates, int64_t tokens,
                  int heads, int d) {
   __shared__ float q_s[kMaxLightningHeadDim], k_s[kMaxLightningHeadDim], partial[kStepWarps][32];
   const int h = blockIdx.y, lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int b = blockIdx.x * 32 + lane;
   const bool has_column = b < d;
-  const float lambda = expf(-rates[h]);
+  const float lambda = expf(-rates.r[h]);
   float* S = state + int64_t(h) * d * d;
   float s[kRows];
 #pragma unroll
@@ -82,28 +89,28 @@ recurrent_kernel(const T* q, const T* k, const T* v, T* out, float* state, const
 }
 
 // dst[j, h, c] = src[j, h, c] · exp(−rates[h] · (base + step·j)) over [rows, heads, width]; may alias.
-__global__ void decay_rows_kernel(const float* src, float* dst, const float* rates, int64_t rows, int heads,
+__global__ void decay_rows_kernel(const float* src, float* dst, DecayRates rates, int64_t rows, int heads,
                                   int64_t width, float base, float step) {
   const int64_t n = rows * heads * width;
   for (int64_t idx = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; idx < n; idx += int64_t(gridDim.x) * blockDim.x) {
     const int64_t j = idx / (width * heads);
     const int h = int((idx / width) % heads);
-    dst[idx] = src[idx] * expf(-rates[h] * (base + step * float(j)));
+    dst[idx] = src[idx] * expf(-rates.r[h] * (base + step * float(j)));
   }
 }
 
 // scores[h, j, i] ← i ≤ j ? scores[h, j, i] · exp(−rates[h]·(j − i)) : 0 over [heads, m, m].
-__global__ void decay_mask_kernel(float* scores, const float* rates, int heads, int64_t m) {
+__global__ void decay_mask_kernel(float* scores, DecayRates rates, int heads, int64_t m) {
   const int64_t n = heads * m * m;
   for (int64_t idx = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; idx < n; idx += int64_t(gridDim.x) * blockDim.x) {
     const int64_t i = idx % m, j = (idx / m) % m;
     const int h = int(idx / (m * m));
-    scores[idx] = i <= j ? scores[idx] * expf(-rates[h] * float(j - i)) : 0.0f;
+    scores[idx] = i <= j ? scores[idx] * expf(-rates.r[h] * float(j - i)) : 0.0f;
   }
 }
 
-void decay_rows(const float* src, float* dst, const float* rates, int64_t rows, int heads, int64_t width, float base,
-                float step, cudaStream_t stream) {
+void decay_rows(const float* src, float* dst, const DecayRates& rates, int64_t rows, int heads, int64_t width,
+                float base, float step, cudaStream_t stream) {
   const int64_t n = rows * heads * width;
   if (n == 0) return;
   decay_rows_kernel<<<grid_for(n), kThreads, 0, stream>>>(src, dst, rates, rows, heads, width, base, step);
@@ -111,8 +118,8 @@ void decay_rows(const float* src, float* dst, const float* rates, int64_t rows, 
 }
 
 template <typename T>
-void run_recurrent(const Tensor& q, const Tensor& k, const Tensor& v, const float* rates, Tensor& state, Tensor& out,
-                   cudaStream_t stream) {
+void run_recurrent(const Tensor& q, const Tensor& k, const Tensor& v, const DecayRates& rates, Tensor& state,
+                   Tensor& out, cudaStream_t stream) {
   const int64_t tokens = q.dim(0);
   const int heads = int(q.dim(1)), d = int(q.dim(2));
   const dim3 grid(unsigned((d + 31) / 32), unsigned(heads));
@@ -138,8 +145,8 @@ const float* rows_as_f32(const Tensor& x, int64_t start, int64_t m, Tensor& scra
   return scratch.data<float>();
 }
 
-void run_chunked(const Tensor& q, const Tensor& k, const Tensor& v, const float* rates, int block_size, Tensor& state,
-                 Tensor& out, cudaStream_t stream) {
+void run_chunked(const Tensor& q, const Tensor& k, const Tensor& v, const DecayRates& rates, int block_size,
+                 Tensor& state, Tensor& out, cudaStream_t stream) {
   const int64_t tokens = q.dim(0), heads = q.dim(1), d = q.dim(2), row = heads * d;
   const int64_t block = std::min<int64_t>(block_size, tokens);
   const bool widen = q.dtype() != DType::kF32;
@@ -189,15 +196,19 @@ void lightning_attention(const Tensor& q, const Tensor& k, const Tensor& v, cons
           "lightning_attention on CUDA supports head_dim up to " + std::to_string(kMaxLightningHeadDim) + ", got " +
               std::to_string(d));
   if (tokens == 0 || heads == 0 || d == 0) return;
+  require(heads <= kMaxLightningHeads, ErrorCode::kUnsupported,
+          "lightning_attention on CUDA supports up to " + std::to_string(kMaxLightningHeads) + " heads, got " +
+              std::to_string(heads));
   const Context& ctx = current_context();
-  const Tensor rates = upload(decay_rates.data(), DType::kF32, {heads});
+  DecayRates rates{};
+  std::copy(decay_rates.begin(), decay_rates.end(), rates.r);
   if (tokens <= kLightningRecurrentTokens) {
     with_activation_type(q.dtype(), "lightning_attention", [&](auto tag) {
-      run_recurrent<decltype(tag)>(q, k, v, rates.data<float>(), state, out, ctx.stream);
+      run_recurrent<decltype(tag)>(q, k, v, rates, state, out, ctx.stream);
     });
   } else {
     with_activation_type(q.dtype(), "lightning_attention", [](auto) {});  // refuses other dtypes
-    run_chunked(q, k, v, rates.data<float>(), block_size, state, out, ctx.stream);
+    run_chunked(q, k, v, rates, block_size, state, out, ctx.stream);
   }
 }
 

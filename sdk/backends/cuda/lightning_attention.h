@@ -8,9 +8,10 @@ namespace lightvl::cuda {
 // CUDA kernel of ops::lightning_attention (arguments checked there): q, k, v, out f32 or bf16 (all the
 // same), state f32 [H, d, d] updated in place. Asynchronous on the device stream.
 // Calls of at most kLightningRecurrentTokens tokens (decode) run the fused recurrent step kernel;
-// longer ones the chunked form with blocks of block_size tokens. Limits: head_dim ≤ 256.
+// longer ones the chunked form with blocks of block_size tokens. Limits: head_dim ≤ 256, heads ≤ 256.
 constexpr int64_t kLightningRecurrentTokens = 8;
 constexpr int kMaxLightningHeadDim = 256;
+constexpr int kMaxLightningHeads = 256;
 void lightning_attention(const Tensor& q, const Tensor& k, const Tensor& v, const std::vector<float>& decay_rates,
                          int block_size, Tensor& state, Tensor& out);
 }  // namespace lightvl::cuda

@@ -104,7 +104,9 @@ __global__ void scatter_add_kernel(const T* y, const int32_t* targets, const int
     T* dst = acc + int64_t(targets[g]) * cols;
     for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) {
       float sum = to_float(dst[c]);
-      for (int32_t s = starts[g]; s < starts[g + 1]; ++s) sum += scales[order[s]] * to_float(y[int64_t(order[s]) * cols + c]);
+      for (int32_t s = starts[g]; s < starts[g + 1]; ++s) {
+        sum += scales[order[s]] * to_float(y[int64_t(order[s]) * cols + c]);
+      }
       dst[c] = from_float<T>(sum);
     }
   }

@@ -3,6 +3,7 @@
 // Compiled into lightvl_ops only when the real backend is not built.
 #include "backends/cuda/activation.h"
 #include "backends/cuda/attention.h"
+#include "backends/cuda/copy_2d.h"
 #include "backends/cuda/embedding.h"
 #include "backends/cuda/lightning_attention.h"
 #include "backends/cuda/linear.h"
@@ -25,6 +26,7 @@ void copy(const Tensor&, Tensor&) { unavailable(); }
 void convert(const Tensor&, Tensor&) { unavailable(); }
 Tensor upload(const void*, DType, Shape) { unavailable(); }
 void synchronize() { unavailable(); }
+void copy_2d(const void*, size_t, void*, size_t, size_t, size_t) { unavailable(); }
 AllocatorStats allocator_stats() { return {}; }
 void release_cached_memory() {}
 

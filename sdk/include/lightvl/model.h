@@ -20,7 +20,12 @@ namespace engine {
 struct LoadedModel;
 }
 
+// Where a model computes. kCuda needs a build with LIGHTVL_CUDA=ON and a visible GPU.
+enum class Backend { kCpu, kCuda };
+
 struct LoadOptions {
+  // The text backbone's device (the vision tower runs on the CPU for now). Default: the CPU.
+  Backend backend = Backend::kCpu;
   // CPU threads for this process' kernels (OpenMP + OpenBLAS); 0 = all hardware threads.
   int cpu_threads = 0;
   // Positions a session may hold; 0 = the checkpoint's max_position_embeddings.
@@ -61,6 +66,7 @@ struct ModelInfo {
   std::vector<DTypeBytes> bytes_by_dtype;
   std::vector<std::string> ignored_tensors;  // present in the checkpoint but not used (derived buffers, ...)
   int64_t context_length = 0;                // positions a session may hold
+  std::string backend;                       // "cpu" or "cuda"
   bool has_tokenizer = false;                // tokenizer.json present: text prompts work
   std::string chat_template;                 // the chat format used ("MiniMax-VL-01", ...)
   std::vector<int32_t> end_ids;              // ids that end an answer

@@ -298,6 +298,20 @@ TEST(SessionImages, ChatWithImagesAndBadImages) {
 namespace lightvl {
 namespace {
 
+TEST(ModelLoad, MemoryBudgetRefusesOversizedTurnsUpFront) {
+  LoadOptions o;
+  o.memory_budget_bytes = 64 << 10;  // 64 KiB: less than one turn's state and activations
+  Session s(Model::load(kTextModel, o));
+  try {
+    s.chat({Message::user("Hello")});
+    FAIL() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kOutOfMemory);
+    EXPECT_NE(std::string(e.what()).find("memory budget"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(s.position(), 0);
+}
+
 TEST(ModelLoad, ProgressReachesOneAndCancelAborts) {
   LoadOptions o;
   o.prefetch_weights = true;

@@ -79,3 +79,23 @@ TEST(CliText, BadRunRequests) {
 
 }  // namespace
 }  // namespace lightvl::test
+
+namespace lightvl::test {
+namespace {
+
+// The REPL driven through stdin: two turns, an attachment command, /stats, /reset and /quit.
+TEST(CliChat, ScriptedSession) {
+  const std::string dir = make_temp_dir("chat");
+  std::ofstream(dir + "/in.txt") << "Hello\n/doc " << kSource << "/tests/fixtures/documents/notes.md\n"
+                                 << "What does it say?\n/stats\n/image /nonexistent.png\nLook\n/reset\nBye\n/quit\n";
+  const CliResult r = run_cli("chat --model '" + kModel + "' --greedy --max-tokens 4 < '" + dir + "/in.txt'");
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("[document queued]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("prompt tokens"), std::string::npos) << r.output;   // /stats
+  EXPECT_NE(r.output.find("[new conversation]"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("vision"), std::string::npos) << r.output;  // the image on a text model: an error line
+}
+
+}  // namespace
+}  // namespace lightvl::test

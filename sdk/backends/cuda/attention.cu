@@ -2,8 +2,9 @@
 // accumulators) for prefill and decode, plus a combine kernel when the key sequence is split.
 //
 // Rows. The (query token t, query head h) pairs that share KV head g are numbered ρ = t·group + (h mod
-// group). A block of 8 warps takes 32 consecutive rows of one KV head (4 per warp), so one shared K/V
-// tile serves every query head of the group (GQA reuse). Grid: (row tiles, KV heads, key splits).
+// group). A block of 8 warps takes 32 consecutive rows of one KV head (4 per warp; 8 rows, 1 per warp,
+// when the KV head has at most 8, as in decode), so one shared K/V tile serves every query head of the
+// group (GQA reuse). Grid: (row tiles, KV heads, key splits).
 // Keys. The block walks its key range in tiles of 32 keys staged in shared memory as f32 (K padded to
 // d + 1 floats per row so lane j reading key j is bank-conflict free), loaded with 16-byte vectors that
 // are all issued before the first store (scalar loads when head_dim or alignment do not allow vectors).
@@ -23,6 +24,7 @@
 #include "backends/cuda/attention.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "backends/cuda/attention_tensor_core.h"
 #include "backends/cuda/common.cuh"
@@ -34,16 +36,18 @@ namespace lightvl::cuda {
 namespace {
 
 constexpr int kWarps = 8;
-constexpr int kRowsPerWarp = 4;
-constexpr int kBlockRows = kWarps * kRowsPerWarp;  // 32 (query, head) rows per block
-constexpr int kTileKeys = 32;                       // one key per lane
+constexpr int kTileKeys = 32;  // one key per lane
 constexpr int64_t kMinKeysPerSplit = 512;
+constexpr int kWideRowsPerWarp = 4;
+
+// Rows per warp: 4 (32 rows per block) in general; 1 (8 rows) when a KV head has at most 8 rows, as in
+// decode with a GQA group of 8, so that every warp of the block has a row to work on.
+int rows_per_warp_for(int64_t rows_per_kv_head) { return rows_per_kv_head <= kWarps ? 1 : kWideRowsPerWarp; }
 
 __device__ __forceinline__ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
-
-size_t shared_bytes(int d) {
-  return sizeof(float) * size_t(kBlockRows * d + kTileKeys * (d + 1) + kTileKeys * d + kBlockRows * kTileKeys);
+size_t shared_bytes(int d, int block_rows) {
+  return sizeof(float) * size_t(block_rows * d + kTileKeys * (d + 1) + kTileKeys * d + block_rows * kTileKeys);
 }
 
 // Stages keys [tile, tile + kTileKeys) of KV head g into k_s / v_s as f32 (zeros past key_end) with
@@ -82,14 +86,17 @@ __device__ __forceinline__ void stage_tile_vectorized(const T* k, const T* v, fl
   }
 }
 
-// kDims = output dims per lane (head_dim ≤ 32·kDims). part_acc == nullptr: write normalised `out`;
+// kDims = output dims per lane (head_dim ≤ 32·kDims); kRowsPerWarp = rows per warp (1 or 4).
+// part_acc == nullptr: write normalised `out`;
 // otherwise write this split's unnormalised accumulator to part_acc[split][row][d] and (m, l) to
 // part_stats[split][row][2], row = t·q_heads + h.
-// Three blocks per multiprocessor up to head_dim 128 (registers capped at 85; shared memory allows it).
-template <typename T, int kDims>
-__global__ void __launch_bounds__(kWarps * 32, kDims <= 4 ? 3 : 1)
+// Up to head_dim 128, three blocks per multiprocessor (four with one row per warp); shared memory
+// allows it and the register cap (85, 64) costs at most a few spilled words.
+template <typename T, int kDims, int kRowsPerWarp>
+__global__ void __launch_bounds__(kWarps * 32, kDims <= 4 ? (kRowsPerWarp == 1 ? 4 : 3) : 1)
 attention_kernel(const T* q, const T* k, const T* v, T* out, float* part_acc, float* part_stats, AttentionShape p,
                  int64_t keys_per_split, bool vectorized) {
+  constexpr int kBlockRows = kWarps * kRowsPerWarp;
   extern __shared__ float smem[];
   const int d = p.head_dim, k_stride = d + 1;
   float* q_s = smem;                         // [kBlockRows][d], scaled
@@ -251,30 +258,31 @@ __global__ void combine_kernel(const float* part_acc, const float* part_stats, T
   }
 }
 
-template <typename T, int kDims>
+template <typename T, int kDims, int kRowsPerWarp>
 void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, const AttentionShape& p,
             int64_t keys_per_split, int splits, cudaStream_t stream) {
   // 16-byte loads need whole vectors per row and aligned K and V.
   constexpr int kPerVector = 16 / sizeof(T);
   const bool vectorized = p.head_dim % kPerVector == 0 && reinterpret_cast<uintptr_t>(k.raw()) % 16 == 0 &&
                           reinterpret_cast<uintptr_t>(v.raw()) % 16 == 0;
+  constexpr int kBlockRows = kWarps * kRowsPerWarp;
   const int64_t row_tiles = (p.tokens * p.group + kBlockRows - 1) / kBlockRows;
   const dim3 grid(unsigned(row_tiles), unsigned(p.kv_heads), unsigned(splits));
-  const size_t smem = shared_bytes(p.head_dim);
-  check_cuda(cudaFuncSetAttribute(attention_kernel<T, kDims>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
+  const size_t smem = shared_bytes(p.head_dim, kBlockRows);
+  const auto kernel = attention_kernel<T, kDims, kRowsPerWarp>;
+  check_cuda(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
   if (splits == 1) {
-    attention_kernel<T, kDims><<<grid, kWarps * 32, smem, stream>>>(elements<T>(q), elements<T>(k), elements<T>(v),
-                                                                  elements<T>(out), nullptr, nullptr, p, keys_per_split,
-                                                                  vectorized);
+    kernel<<<grid, kWarps * 32, smem, stream>>>(elements<T>(q), elements<T>(k), elements<T>(v), elements<T>(out),
+                                                nullptr, nullptr, p, keys_per_split, vectorized);
     check_launch();
     return;
   }
   const int64_t rows = p.tokens * p.q_heads;
   Tensor part_acc = empty(DType::kF32, {splits, rows, p.head_dim});
   Tensor part_stats = empty(DType::kF32, {splits, rows, 2});
-  attention_kernel<T, kDims><<<grid, kWarps * 32, smem, stream>>>(elements<T>(q), elements<T>(k), elements<T>(v),
-                                                                elements<T>(out), part_acc.data<float>(),
-                                                                part_stats.data<float>(), p, keys_per_split, vectorized);
+  kernel<<<grid, kWarps * 32, smem, stream>>>(elements<T>(q), elements<T>(k), elements<T>(v), elements<T>(out),
+                                              part_acc.data<float>(), part_stats.data<float>(), p, keys_per_split,
+                                              vectorized);
   check_launch();
   combine_kernel<T><<<unsigned(std::min<int64_t>(rows, 65535)), 128, 0, stream>>>(
       part_acc.data<float>(), part_stats.data<float>(), elements<T>(out), rows, p.head_dim, splits);
@@ -285,7 +293,8 @@ void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, cons
 
 int attention_key_splits(int64_t tokens, int64_t q_heads, int64_t kv_heads, int64_t keys, int multiprocessors) {
   const int64_t group = q_heads / std::max<int64_t>(kv_heads, 1);
-  const int64_t blocks = (tokens * group + kBlockRows - 1) / kBlockRows * kv_heads;
+  const int64_t block_rows = kWarps * rows_per_warp_for(tokens * group);
+  const int64_t blocks = (tokens * group + block_rows - 1) / block_rows * kv_heads;
   if (blocks <= 0 || blocks >= multiprocessors) return 1;
   // About four blocks per multiprocessor (what shared memory allows at head_dim 128 on sm_90): decode is
   // memory-bound and needs many tile loads in flight.
@@ -330,14 +339,23 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
   const int64_t keys_per_split =
       std::max<int64_t>(kTileKeys, ((keys + splits - 1) / splits + kTileKeys - 1) / kTileKeys * kTileKeys);
   splits = int(std::max<int64_t>(1, (keys + keys_per_split - 1) / keys_per_split));
+  const bool narrow = rows_per_warp_for(tokens * p.group) == 1;
   with_activation_type(q.dtype(), "attention", [&](auto tag) {
     using T = decltype(tag);
+    auto run = [&](auto dims_tag) {
+      constexpr int kDims = decltype(dims_tag)::value;
+      if (narrow) {
+        launch<T, kDims, 1>(q, k, v, out, p, keys_per_split, splits, ctx.stream);
+      } else {
+        launch<T, kDims, kWideRowsPerWarp>(q, k, v, out, p, keys_per_split, splits, ctx.stream);
+      }
+    };
     if (head_dim <= 64) {
-      launch<T, 2>(q, k, v, out, p, keys_per_split, splits, ctx.stream);
+      run(std::integral_constant<int, 2>{});
     } else if (head_dim <= 128) {
-      launch<T, 4>(q, k, v, out, p, keys_per_split, splits, ctx.stream);
+      run(std::integral_constant<int, 4>{});
     } else {
-      launch<T, 8>(q, k, v, out, p, keys_per_split, splits, ctx.stream);
+      run(std::integral_constant<int, 8>{});
     }
   });
 }

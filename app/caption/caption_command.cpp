@@ -58,6 +58,7 @@ void prepare_output(OutputFile& out, const ExistingOutput& existing, const Resum
 
 std::shared_ptr<const Model> load_vision_model(const CaptionOptions& o) {
   LoadOptions load;
+  load.backend = o.backend;
   load.cpu_threads = o.threads;
   load.context_length = o.context;
   load.progress = [](float, const std::string&) { return !interrupt_requested(); };
@@ -121,6 +122,7 @@ int run_caption(const CaptionOptions& o, std::istream& list_stream) {
   // The output is opened (and locked) first, so an unwritable one is reported before any work.
   OutputFile out = OutputFile::open(o.output, o.overwrite);
   const DiscoveredInputs found = discover_images(o.inputs, {o.recursive, o.list_file}, list_stream);
+  // Resume: what the file holds decides what is left to do; the file is repaired before the first append.
   const ExistingOutput existing = read_existing_output(out.read_all(), format, o.output);
   ResumePlan plan = plan_resume(found.images, existing, {o.hash, !o.skip_failed, o.max_image_mb << 20});
   prepare_output(out, existing, plan, format, o.quiet);
@@ -135,7 +137,7 @@ int run_caption(const CaptionOptions& o, std::istream& list_stream) {
   }
   bool interrupted = false;
   if (!plan.todo.empty()) {
-    install_interrupt_handlers();
+    const InterruptHandlers handlers;  // from the model load on, Ctrl-C stops cleanly
     try {
       caption_images(o, load_vision_model(o), std::move(plan.todo), out, format, summary);
     } catch (const Error& e) {
@@ -143,7 +145,6 @@ int run_caption(const CaptionOptions& o, std::istream& list_stream) {
       summary.remaining = found.images.size() - plan.already_done;
     }
     interrupted = interrupt_requested();
-    remove_interrupt_handlers();
   }
   if (!o.quiet) {
     std::fputs(summary_text(summary).c_str(), stderr);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lightvl/generation.h"
+#include "lightvl/model.h"
 
 namespace lightvl::caption {
 
@@ -37,6 +38,7 @@ struct CaptionOptions {
   bool skip_failed = false;         // keep earlier error records instead of retrying those images
   bool quiet = false;               // no progress and no summary on stderr (errors are still printed)
   int workers = 2;                  // image preparation threads
+  Backend backend = Backend::kCpu;  // where the text model computes (the vision tower is on the CPU)
   int threads = 0;                  // CPU threads of the model's kernels; 0 = all
   int64_t context = 0;              // context length; 0 = the model's
   uint64_t max_image_mb = 64;       // larger image files fail without being read

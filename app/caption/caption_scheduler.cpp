@@ -8,6 +8,9 @@
 namespace lightvl::caption {
 namespace {
 
+// One Session for the whole run. Each image is a conversation of its own (reset first), and the config
+// is the same for every image, so with a fixed seed an image's caption does not depend on which images
+// came before it: a resumed run writes what an uninterrupted one would.
 class SequentialScheduler : public CaptionScheduler {
  public:
   SequentialScheduler(std::shared_ptr<const Model> model, CaptionRequest request)
@@ -31,6 +34,7 @@ class SequentialScheduler : public CaptionScheduler {
       session_.reset();  // each image is its own conversation
       std::vector<Message> messages;
       if (!request_.system.empty()) messages.push_back(Message::system(request_.system));
+      // The prepared tiles are shared (shared_ptr), so putting the image in a message copies no pixels.
       messages.push_back(Message::user().add_image(prepared.image).add_text(request_.prompt));
       TurnSettings settings;
       if (callbacks.on_token) {
@@ -46,6 +50,7 @@ class SequentialScheduler : public CaptionScheduler {
       record.image_tokens = result.stats.image_tokens;
       record.generated_tokens = result.stats.generated_tokens;
     } catch (const Error& e) {
+      // E.g. an image whose tokens do not fit the context: this image fails, the run goes on.
       record.error = std::string(error_code_name(e.code())) + ": " + e.what();
     } catch (const std::bad_alloc&) {
       record.error = "out of memory: the image and prompt do not fit";

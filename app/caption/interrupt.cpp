@@ -14,7 +14,7 @@ void on_signal(int) { g_interrupted.store(true); }
 
 }  // namespace
 
-void install_interrupt_handlers() {
+InterruptHandlers::InterruptHandlers() {
   g_interrupted.store(false);
   struct sigaction action {};
   action.sa_handler = on_signal;
@@ -26,7 +26,7 @@ void install_interrupt_handlers() {
   sigaction(SIGTERM, &action, nullptr);
 }
 
-void remove_interrupt_handlers() {
+InterruptHandlers::~InterruptHandlers() {
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
 }

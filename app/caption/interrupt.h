@@ -6,14 +6,18 @@
 
 namespace lightvl::caption {
 
-// Installs the handlers for SIGINT and SIGTERM and clears the flag. Not thread-safe: call from main's
-// thread before starting workers.
-void install_interrupt_handlers();
+// Installs the handlers for SIGINT and SIGTERM and clears the flag for its lifetime; restores the default
+// actions when destroyed. Not thread-safe: create it on main's thread before starting workers, one at a
+// time.
+class InterruptHandlers {
+ public:
+  InterruptHandlers();
+  ~InterruptHandlers();
+  InterruptHandlers(const InterruptHandlers&) = delete;
+  InterruptHandlers& operator=(const InterruptHandlers&) = delete;
+};
 
-// Restores the default actions.
-void remove_interrupt_handlers();
-
-// Whether SIGINT or SIGTERM arrived since install_interrupt_handlers(). Thread-safe, lock-free.
+// Whether SIGINT or SIGTERM arrived while InterruptHandlers were installed. Thread-safe, lock-free.
 bool interrupt_requested();
 
 }  // namespace lightvl::caption

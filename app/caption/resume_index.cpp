@@ -45,8 +45,8 @@ ExistingOutput read_jsonl(std::string_view content, const std::string& name) {
 
 ExistingOutput read_csv(std::string_view content, const std::string& name) {
   ExistingOutput out;
+  size_t line = 1;  // of the row's start (a quoted caption may span lines)
   for (size_t pos = 0; pos < content.size();) {
-    const size_t line = count_lines(content.substr(0, pos)) + 1;
     const std::string_view rest = content.substr(pos);
     const std::optional<size_t> length = csv_row_length(rest);
     if (!length) {
@@ -66,6 +66,7 @@ ExistingOutput read_csv(std::string_view content, const std::string& name) {
       out.records.push_back({std::move(*record), std::string(row)});
     }
     pos += *length;
+    line += count_lines(row);
     out.valid_bytes = pos;
   }
   return out;

@@ -14,6 +14,7 @@ namespace lightvl::cli {
 
 Command add_caption(CLI::App& app) {
   auto o = std::make_shared<caption::CaptionOptions>();
+  auto device = std::make_shared<std::string>("cpu");
   o->generation.max_tokens = 128;  // captions are short; shown as the default in --help
   CLI::App* sub = app.add_subcommand("caption", "Caption every image of files, folders, patterns or a list into a "
                                                 "JSON Lines or CSV file; rerunning resumes");
@@ -34,11 +35,16 @@ Command add_caption(CLI::App& app) {
       ->check(CLI::Range(1, 256))->capture_default_str();
   sub->add_option("--max-image-mb", o->max_image_mb, "Image files larger than this fail without being read")
       ->check(CLI::Range(uint64_t(1), uint64_t(1) << 20))->capture_default_str();
+  sub->add_option("--device", *device, "Where the model computes: cpu or cuda")
+      ->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
   sub->add_option("--threads", o->threads, "CPU threads of the model (0 = all)")->check(CLI::Range(0, 4096));
   sub->add_option("--context", o->context, "Context length (0 = the model's)")
       ->check(CLI::Range(int64_t(0), int64_t(1) << 40));
   add_sampling_flags(*sub, o->generation);
-  return [o] { return caption::run_caption(*o, std::cin); };
+  return [o, device] {
+    o->backend = *device == "cuda" ? Backend::kCuda : Backend::kCpu;
+    return caption::run_caption(*o, std::cin);
+  };
 }
 
 }  // namespace lightvl::cli

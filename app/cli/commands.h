@@ -19,6 +19,7 @@ Command add_chat(CLI::App& app);    // lightvl chat --model DIR [--system S]
 Command add_tokenize(CLI::App& app);    // lightvl tokenize --model DIR (--text S | --text-file F) [--no-special]
 Command add_detokenize(CLI::App& app);  // lightvl detokenize --model DIR --ids 1,2,3
 Command add_template(CLI::App& app);    // lightvl template --model DIR --messages F.json
+Command add_bench(CLI::App& app);         // lightvl bench [--model DIR] [--device cuda|cpu] [--contexts L]
 Command add_image_tokens(CLI::App& app);  // lightvl image-tokens --model DIR --image F
 Command add_caption(CLI::App& app);  // lightvl caption --model DIR INPUT... --output F [--format csv] [--recursive]
 

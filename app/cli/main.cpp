@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   add(lightvl::cli::add_detokenize);
   add(lightvl::cli::add_template);
   add(lightvl::cli::add_image_tokens);
+  add(lightvl::cli::add_bench);
   add(lightvl::cli::add_caption);
   try {
     app.parse(argc, argv);

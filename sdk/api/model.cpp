@@ -76,7 +76,8 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
             "the CUDA backend was requested but no GPU is visible (" + ops::cuda_versions() + ")");
   }
   model->loaded_ = std::make_unique<engine::LoadedModel>(
-      dir, options.context_length, [&](float f, const char* stage) { report(f * stage_share, stage); }, device);
+      dir, options.context_length, [&](float f, const char* stage) { report(f * stage_share, stage); }, device,
+      device == Device::kCuda && options.cuda_bf16 ? DType::kBF16 : DType::kF32);
   if (options.prefetch_weights) {
     model->loaded_->prefetch([&](uint64_t done, uint64_t total) {
       report(0.7f + 0.3f * float(double(done) / double(std::max<uint64_t>(total, 1))), "weights");

@@ -26,6 +26,11 @@ class DetokenizerStream final : public TextStream {
   text::StreamingDetokenizer detok_;
 };
 
+// An empty sequence state matching the model's device and activation dtype.
+text::HybridState fresh_state(const LoadedModel& model) {
+  return text::HybridState(model.text->spec(), model.text->device(), model.text->activation_dtype());
+}
+
 size_t common_prefix(const std::vector<int32_t>& a, const std::vector<int32_t>& b) {
   const size_t n = std::min(a.size(), b.size());
   size_t i = 0;
@@ -36,10 +41,10 @@ size_t common_prefix(const std::vector<int32_t>& a, const std::vector<int32_t>& 
 }  // namespace
 
 ChatSession::ChatSession(const LoadedModel& model)
-    : model_(&model), state_(model.text->spec(), model.text->device()) {}
+    : model_(&model), state_(fresh_state(model)) {}
 
 void ChatSession::reset() {
-  state_ = text::HybridState(model_->text->spec(), model_->text->device());
+  state_ = fresh_state(*model_);
   conversation_.clear();
   fed_.clear();
   unfed_ = -1;
@@ -91,7 +96,7 @@ Tensor ChatSession::sync_to(const PromptPlan& plan, const TurnOptions& options, 
       state_.restore(*snapshot_);
       keep = size_t(snapshot_->position);
     } else {
-      state_ = text::HybridState(model_->text->spec(), model_->text->device());
+      state_ = fresh_state(*model_);
       keep = 0;
     }
     fed_.resize(keep);

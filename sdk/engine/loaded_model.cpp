@@ -44,7 +44,7 @@ T staged(Make&& make, const LoadedModel::StageCallback& on_stage, float fraction
 }  // namespace
 
 LoadedModel::LoadedModel(const std::filesystem::path& dir, int64_t context_override, const StageCallback& on_stage,
-                         Device device)
+                         Device device, DType activation)
     : directory(dir),
       config(staged<io::ModelConfig>([&] { return io::load_model_config(existing_directory(dir)); }, on_stage, 0.05f,
                                      "config")),
@@ -52,7 +52,7 @@ LoadedModel::LoadedModel(const std::filesystem::path& dir, int64_t context_overr
       validation(staged<io::ValidationReport>([&] { return io::validate_checkpoint(checkpoint, config); }, on_stage,
                                               0.3f, "validation")),
       text(staged<std::unique_ptr<text::TextModel>>(
-          [&] { return std::make_unique<text::TextModel>(checkpoint, config, device); }, on_stage, 0.5f,
+          [&] { return std::make_unique<text::TextModel>(checkpoint, config, device, activation); }, on_stage, 0.5f,
           "text model")) {
   std::error_code ec;
   if (std::filesystem::exists(dir / "tokenizer.json", ec)) {

@@ -48,7 +48,7 @@ struct LoadedModel {
   // the vision half of a VL model. Throws Error (kNotFound, kBadModel, kUnsupported, kIo) naming the
   // file/tensor and what to do, or what `on_stage` throws.
   LoadedModel(const std::filesystem::path& dir, int64_t context_override, const StageCallback& on_stage = {},
-              Device device = Device::kCpu);
+              Device device = Device::kCpu, DType activation = DType::kF32);
 
   // Reads every tensor's bytes once (pages the mapped weights in), reporting progress as bytes read over
   // the total through `on_bytes(done, total)`, which may throw to cancel.

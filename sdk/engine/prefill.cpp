@@ -17,7 +17,12 @@ void apply_runs(const std::vector<EmbeddingRun>& runs, int64_t start, Tensor& em
     const int64_t from = std::max(start, run.offset), to = std::min(end, run.offset + run.rows.dim(0));
     if (from >= to) continue;
     Tensor target = embeddings.slice_rows(from - start, to - start);
-    ops::copy(run.rows.slice_rows(from - run.offset, to - run.offset), target);  // any device to any
+    Tensor rows = ops::to_device(run.rows.slice_rows(from - run.offset, to - run.offset), target.device());
+    if (rows.dtype() == target.dtype()) {
+      ops::copy(rows, target);
+    } else {
+      ops::convert(rows, target);  // f32 image features into bf16 activations
+    }
   }
 }
 

@@ -20,10 +20,13 @@ std::vector<GpuDevice> gpu_devices() {
 std::string cuda_versions() {
   return "CUDA runtime " + cuda::runtime_version() + ", driver " + cuda::driver_version();
 }
+
+uint64_t gpu_memory_in_use() { return cuda::memory_in_use(); }
 #else
 bool cuda_built() { return false; }
 std::vector<GpuDevice> gpu_devices() { return {}; }
 std::string cuda_versions() { return "built without CUDA (LIGHTVL_CUDA=OFF)"; }
+uint64_t gpu_memory_in_use() { return 0; }
 #endif
 
 }  // namespace lightvl::ops

@@ -18,6 +18,8 @@ struct GpuDevice {
 bool cuda_built();
 // Visible GPUs; empty without CUDA support, driver or device. Never throws.
 std::vector<GpuDevice> gpu_devices();
+// Bytes in use on the current GPU (total − free); 0 without one. Never throws.
+uint64_t gpu_memory_in_use();
 // "CUDA runtime 13.0, driver 13.0", or why there is none.
 std::string cuda_versions();
 

@@ -1,7 +1,16 @@
 // The whole model on CUDA against the same transformers goldens the CPU backend is tested on: text
 // logits in both feeding modes, greedy continuations, and VL logits (vision tower on the CPU, backbone
-// on the GPU). The CUDA path computes activations in f32 over the checkpoint's bf16 weights, so the CPU's
-// tolerance applies: max |error| ≤ 1e-4 · max |logit|. Skips without a GPU.
+// on the GPU). Two precisions:
+//  - f32 activations over the checkpoint's bf16 weights: the CPU's tolerance, max |error| ≤ 1e-4 · max |logit|,
+//    and identical greedy continuations;
+//  - bf16 activations and KV cache (the released model's precision, the default on CUDA) against the
+//    f32 reference. The bound is derived, not fitted: bf16's unit roundoff is u = 2^-8; a token's path
+//    through these 8 postnorm layers (alpha up to 2.1) rounds about 100 times, so errors grow like
+//    sqrt(100)·u ≈ 4% of the activation scale, and the largest of 160k logits sits 2-3 sigma out: the
+//    stated tolerance is 1e-1 · max |logit| (first measurement on an H200: 4.0% chunked, 5.4% token by
+//    token). The sharper check: the top-1 token must agree wherever the reference's top-2 gap is decisive
+//    (≥ 0.2, about 7% of the logit range).
+// Skips without a GPU.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -24,20 +33,22 @@ nlohmann::json read_json(const std::string& path) {
   return nlohmann::json::parse(in);
 }
 
-std::shared_ptr<const Model> cuda_model(const std::string& dir) {
+std::shared_ptr<const Model> cuda_model(const std::string& dir, bool bf16 = false) {
   LoadOptions o;
   o.backend = Backend::kCuda;
+  o.cuda_bf16 = bf16;
   return Model::load(kRoot + "/" + dir, o);
 }
 
-double relative_error(const Logits& ours, const Tensor& ref, const std::string& label) {
+double relative_error(const Logits& ours, const Tensor& ref, const std::string& label, double tolerance = 1e-4) {
   EXPECT_EQ(ours.rows, ref.dim(0));
   double max_err = 0, max_ref = 0;
   for (int64_t i = 0; i < std::min<int64_t>(ref.numel(), int64_t(ours.values.size())); ++i) {
     max_err = std::max(max_err, double(std::abs(ours.values[size_t(i)] - ref.data<float>()[i])));
     max_ref = std::max(max_ref, double(std::abs(ref.data<float>()[i])));
   }
-  std::printf("[ figure ] cuda %s: relative error %.3g (tolerance 1e-4)\n", label.c_str(), max_err / max_ref);
+  std::printf("[ figure ] cuda %s: relative error %.3g (tolerance %.0e)\n", label.c_str(), max_err / max_ref,
+              tolerance);
   return max_err / max_ref;
 }
 
@@ -87,6 +98,38 @@ TEST_F(CudaModel, VisionLanguageLogits) {
     o.all_logits = true;
     const Logits l = s.feed(c["prompt_ids"].get<std::vector<int32_t>>(), o, images);
     EXPECT_LT(relative_error(l, io::read_npy(kRoot + "/" + c["logits_file"].get<std::string>()), c["name"]), 1e-4);
+  }
+}
+
+TEST_F(CudaModel, Bf16ActivationsWithinTheStatedTolerance) {
+  constexpr double kBf16Tolerance = 1e-1;
+  for (const char* name : {"text_released", "text_native"}) {
+    const nlohmann::json g = read_json(std::string("tests/fixtures/golden/") + name + ".json");
+    auto model = cuda_model(g["model_dir"], /*bf16=*/true);
+    const Tensor ref = io::read_npy(kRoot + "/" + g["logits_file"].get<std::string>());
+    for (bool token_by_token : {false, true}) {
+      Session s(model);
+      FeedOptions o;
+      o.all_logits = true;
+      o.token_by_token = token_by_token;
+      const Logits l = s.feed(g["prompt_ids"].get<std::vector<int32_t>>(), o);
+      EXPECT_LT(relative_error(l, ref, std::string(name) + " bf16" + (token_by_token ? " token by token" : " chunked"),
+                               kBf16Tolerance),
+                kBf16Tolerance);
+      // Top-1 agreement where the reference is decisive (gap above the bf16 error budget).
+      int decisive = 0, agree = 0;
+      for (int64_t r = 0; r < ref.dim(0); ++r) {
+        const float* want = ref.data<float>() + r * ref.dim(1);
+        std::vector<float> sorted(want, want + ref.dim(1));
+        std::partial_sort(sorted.begin(), sorted.begin() + 2, sorted.end(), std::greater<float>());
+        if (sorted[0] - sorted[1] < 0.2f) continue;
+        ++decisive;
+        const float* got = l.row(r);
+        agree += std::max_element(got, got + l.vocab) - got == std::max_element(want, want + ref.dim(1)) - want;
+      }
+      std::printf("[ figure ] cuda %s bf16: top-1 agrees on %d of %d decisive positions\n", name, agree, decisive);
+      EXPECT_EQ(agree, decisive);
+    }
   }
 }
 

@@ -16,15 +16,16 @@ Tensor duplicate(const Tensor& t) {
 }
 }  // namespace
 
-HybridState::HybridState(const BackboneSpec& spec, Device device) : device_(device) {
+HybridState::HybridState(const BackboneSpec& spec, Device device, DType kv_dtype)
+    : device_(device), kv_dtype_(kv_dtype) {
   lightning_.resize(spec.layers.size());
   kv_.resize(spec.layers.size());
   for (size_t i = 0; i < spec.layers.size(); ++i) {
     if (spec.layers[i].kind == AttentionKind::kLightning) {
       lightning_[i] = ops::zeros(DType::kF32, {spec.num_heads, spec.head_dim, spec.head_dim}, device, "lightning_state");
     } else {
-      kv_[i].keys = ops::empty(DType::kF32, {0, spec.num_kv_heads, spec.head_dim}, device, "kv_keys");
-      kv_[i].values = ops::empty(DType::kF32, {0, spec.num_kv_heads, spec.head_dim}, device, "kv_values");
+      kv_[i].keys = ops::empty(kv_dtype, {0, spec.num_kv_heads, spec.head_dim}, device, "kv_keys");
+      kv_[i].values = ops::empty(kv_dtype, {0, spec.num_kv_heads, spec.head_dim}, device, "kv_values");
     }
   }
 }
@@ -36,7 +37,7 @@ void HybridState::reserve(int64_t extra) {
     if (needed <= cache.keys.dim(0)) continue;
     const int64_t capacity = std::max<int64_t>(needed, cache.keys.dim(0) * 2);
     for (Tensor* t : {&cache.keys, &cache.values}) {
-      Tensor grown = ops::empty(DType::kF32, {capacity, t->dim(1), t->dim(2)}, device_, t->name());
+      Tensor grown = ops::empty(kv_dtype_, {capacity, t->dim(1), t->dim(2)}, device_, t->name());
       if (cache.length) {
         Tensor kept = grown.slice_rows(0, cache.length);
         ops::copy(t->slice_rows(0, cache.length), kept);
@@ -49,6 +50,7 @@ void HybridState::reserve(int64_t extra) {
 HybridState HybridState::clone() const {
   HybridState copy;
   copy.device_ = device_;
+  copy.kv_dtype_ = kv_dtype_;
   copy.position_ = position_;
   for (const Tensor& s : lightning_) copy.lightning_.push_back(s.raw() ? duplicate(s) : Tensor());
   for (const KvCache& c : kv_) {
@@ -88,7 +90,7 @@ size_t HybridState::lightning_bytes() const {
 size_t HybridState::kv_bytes() const {
   size_t n = 0;
   for (const KvCache& c : kv_) {
-    if (c.keys.rank() == 3) n += 2 * size_t(c.length) * size_t(c.keys.dim(1) * c.keys.dim(2)) * sizeof(float);
+    if (c.keys.rank() == 3) n += 2 * size_t(c.length) * size_t(c.keys.dim(1) * c.keys.dim(2)) * dtype_size(kv_dtype_);
   }
   return n;
 }

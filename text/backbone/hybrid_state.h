@@ -20,7 +20,8 @@ struct KvCache {
 class HybridState {
  public:
   // Empty state (position 0) for `spec` on `device`: zero lightning states, empty KV caches.
-  explicit HybridState(const BackboneSpec& spec, Device device = Device::kCpu);
+  // The KV cache holds `kv_dtype` (the model's activation dtype); lightning states are always f32.
+  explicit HybridState(const BackboneSpec& spec, Device device = Device::kCpu, DType kv_dtype = DType::kF32);
 
   // Tokens consumed so far: the absolute position of the next token.
   int64_t position() const { return position_; }
@@ -58,6 +59,7 @@ class HybridState {
  private:
   HybridState() = default;
   Device device_ = Device::kCpu;
+  DType kv_dtype_ = DType::kF32;
   int64_t position_ = 0;
   std::vector<Tensor> lightning_;  // empty Tensor for softmax layers
   std::vector<KvCache> kv_;        // empty cache for lightning layers

@@ -12,13 +12,21 @@
 
 namespace lightvl::text {
 
-TextModel::TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config, Device device)
-    : spec_(backbone_spec_from_config(config)),
-      device_(device),
-      weights_(place_backbone_weights(load_backbone_weights(checkpoint, config, spec_), device)) {}
+TextModel::TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config, Device device,
+                     DType activation)
+    : TextModel(backbone_spec_from_config(config), {}, device, activation) {
+  weights_ = place_backbone_weights(load_backbone_weights(checkpoint, config, spec_), device);
+}
+
+TextModel::TextModel(BackboneSpec spec, BackboneWeights weights, Device device, DType activation)
+    : spec_(std::move(spec)), device_(device), activation_(activation), weights_(std::move(weights)) {
+  require(activation == DType::kF32 || (activation == DType::kBF16 && device == Device::kCuda),
+          ErrorCode::kUnsupported, std::string("activations in ") + dtype_name(activation) + " on " +
+                                       device_name(device) + " are not supported (the CPU computes in f32)");
+}
 
 Tensor TextModel::embed(const std::vector<int32_t>& ids) const {
-  Tensor out = ops::empty(DType::kF32, {int64_t(ids.size()), spec_.hidden_size}, device_);
+  Tensor out = ops::empty(activation_, {int64_t(ids.size()), spec_.hidden_size}, device_);
   ops::embedding(ids, weights_.embed_tokens, out);
   return out;
 }
@@ -28,7 +36,7 @@ Tensor TextModel::decoder_layer(size_t index, const Tensor& x, HybridState& stat
   const LayerWeights& w = weights_.layers[index];
   const int64_t tokens = x.dim(0);
 
-  Tensor n1 = ops::empty(DType::kF32, x.shape(), device_);
+  Tensor n1 = ops::empty(activation_, x.shape(), device_);
   ops::rms_norm(x, w.input_norm, spec_.rms_norm_eps, n1);
   Tensor attn;
   if (layer.kind == AttentionKind::kLightning) {
@@ -38,13 +46,13 @@ Tensor TextModel::decoder_layer(size_t index, const Tensor& x, HybridState& stat
     attn = softmax_attention_layer(spec_, std::get<SoftmaxWeights>(w.attention), n1, state.position(),
                                    state.kv_cache(index));
   }
-  Tensor h = ops::empty(DType::kF32, {tokens, spec_.hidden_size}, device_);
+  Tensor h = ops::empty(activation_, {tokens, spec_.hidden_size}, device_);
   ops::scaled_add(layer.attention.alpha, spec_.postnorm ? n1 : x, layer.attention.beta, attn, h);
 
-  Tensor n2 = ops::empty(DType::kF32, h.shape(), device_);
+  Tensor n2 = ops::empty(activation_, h.shape(), device_);
   ops::rms_norm(h, w.post_attention_norm, spec_.rms_norm_eps, n2);
   Tensor mlp = moe_block(spec_, w.moe, n2);
-  Tensor out = ops::empty(DType::kF32, h.shape(), device_);
+  Tensor out = ops::empty(activation_, h.shape(), device_);
   ops::scaled_add(layer.mlp.alpha, spec_.postnorm ? n2 : h, layer.mlp.beta, mlp, out);
   return out;
 }
@@ -56,17 +64,25 @@ Tensor TextModel::forward(const Tensor& embeddings, HybridState& state) const {
   const int64_t tokens = embeddings.dim(0);
   state.reserve(tokens);
   Tensor x = ops::to_device(embeddings, device_);  // no copy when already there
+  if (x.dtype() != activation_) {  // e.g. f32 image embeddings computed on the CPU
+    Tensor converted = ops::empty(activation_, x.shape(), device_);
+    ops::convert(x, converted);
+    x = converted;
+  }
   for (size_t i = 0; i < spec_.layers.size(); ++i) x = decoder_layer(i, x, state);
   state.advance(tokens);
-  Tensor normed = ops::empty(DType::kF32, x.shape(), device_);
+  Tensor normed = ops::empty(activation_, x.shape(), device_);
   ops::rms_norm(x, weights_.final_norm, spec_.rms_norm_eps, normed);
   return normed;
 }
 
 Tensor TextModel::logits(const Tensor& hidden) const {
-  Tensor out = ops::empty(DType::kF32, {hidden.dim(0), spec_.vocab_size}, device_);
+  Tensor out = ops::empty(activation_, {hidden.dim(0), spec_.vocab_size}, device_);
   ops::linear(hidden, weights_.lm_head, nullptr, out);
-  return out;
+  if (activation_ == DType::kF32) return out;
+  Tensor widened = ops::empty(DType::kF32, out.shape(), device_);  // sampling reads f32
+  ops::convert(out, widened);
+  return widened;
 }
 
 }  // namespace lightvl::text

@@ -25,13 +25,19 @@ class TextModel {
   // Binds the backbone to a validated checkpoint. On the CPU the weights stay memory-mapped; on CUDA they
   // are copied to the device once, keeping their dtype. Activations are f32 on every device.
   // Throws Error(kBadModel/kNotFound) for missing tensors, Error(kOutOfMemory) when the device is full.
-  TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config, Device device = Device::kCpu);
+  // `activation` is the dtype of the activations and the KV cache: f32 (the CPU backend's only choice)
+  // or bf16 (CUDA: the released model's own precision, and what makes tensor-core GEMMs possible).
+  TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config, Device device = Device::kCpu,
+            DType activation = DType::kF32);
+  // A model over weights already in memory (benchmarks build random ones); `weights` must match `spec`.
+  TextModel(BackboneSpec spec, BackboneWeights weights, Device device, DType activation);
 
   const BackboneSpec& spec() const { return spec_; }
   // Where weights live and the model computes; states for it must be made on the same device.
   Device device() const { return device_; }
+  DType activation_dtype() const { return activation_; }
 
-  // Token embeddings [T, hidden] f32 of `ids`, on the model's device. Throws Error(kInvalidArgument) for ids outside the vocab.
+  // Token embeddings [T, hidden] of `ids`, on the model's device, in the activation dtype. Throws Error(kInvalidArgument) for ids outside the vocab.
   Tensor embed(const std::vector<int32_t>& ids) const;
 
   // Runs T new positions (given as input embeddings [T, hidden]) through every layer, continuing from
@@ -47,6 +53,7 @@ class TextModel {
 
   BackboneSpec spec_;
   Device device_;
+  DType activation_;
   BackboneWeights weights_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "lightvl/system.h"
+
 namespace lightvl::desktop {
 namespace {
 
@@ -28,6 +30,7 @@ AppSettings load_settings(QSettings& store) {
   s.threads = bounded(store, "model/threads", d.threads, 0, 4096);
   s.memory_budget_mib = bounded(store, "model/memory_budget_mib", d.memory_budget_mib, 0, 1 << 24);
   s.prefetch_weights = store.value("model/prefetch_weights", d.prefetch_weights).toBool();
+  s.backend = store.value("model/backend").toString() == "cuda" ? Backend::kCuda : Backend::kCpu;
   s.theme = store.value("ui/theme").toString() == "dark" ? Theme::kDark : Theme::kLight;
   s.last_model_dir = store.value("model/last_dir").toString();
   return s;
@@ -41,8 +44,24 @@ void save_settings(QSettings& store, const AppSettings& s) {
   store.setValue("model/threads", s.threads);
   store.setValue("model/memory_budget_mib", s.memory_budget_mib);
   store.setValue("model/prefetch_weights", s.prefetch_weights);
+  store.setValue("model/backend", s.backend == Backend::kCuda ? "cuda" : "cpu");
   store.setValue("ui/theme", s.theme == Theme::kDark ? "dark" : "light");
   store.setValue("model/last_dir", s.last_model_dir);
+}
+
+bool cuda_available(QString* why_not) {
+  const SystemInfo s = system_info();
+  if (!s.cuda_built) {
+    *why_not = "This build has no CUDA backend (configure with -DLIGHTVL_CUDA=ON); lightvl runs on the CPU.";
+    return false;
+  }
+  if (s.gpus.empty()) {
+    *why_not = QString("No GPU is visible (%1); lightvl runs on the CPU.").arg(QString::fromStdString(s.cuda));
+    return false;
+  }
+  *why_not = QString("CUDA runs the text model on %1; images are encoded on the CPU.")
+                 .arg(QString::fromStdString(s.gpus.front().name));
+  return true;
 }
 
 GenerationConfig generation_config(const AppSettings& s) {

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include "lightvl/generation.h"
+#include "lightvl/model.h"
 
 namespace lightvl::desktop {
 
@@ -20,6 +21,7 @@ struct AppSettings {
   int threads = 0;          // CPU threads; 0 = all hardware threads
   int memory_budget_mib = 0;  // memory a session may use before a turn is refused; 0 = available memory
   bool prefetch_weights = false;  // read every weight during load (slower load, no first-answer stalls)
+  lightvl::Backend backend = lightvl::Backend::kCpu;  // kCuda only where cuda_available() says so
   Theme theme = Theme::kLight;
   QString last_model_dir;   // loaded again at start-up when set
 
@@ -31,6 +33,9 @@ AppSettings load_settings(QSettings& store);
 
 // Writes `settings` to `store` (QSettings persists it).
 void save_settings(QSettings& store, const AppSettings& settings);
+
+// Whether this build and machine can run models on CUDA; when not, `why_not` says why (for the settings).
+bool cuda_available(QString* why_not);
 
 // The SDK's generation settings for one answer.
 GenerationConfig generation_config(const AppSettings& settings);

@@ -2,7 +2,10 @@
 
 #include <QFileInfo>
 #include <QHash>
+#include <QSet>
 #include <QSaveFile>
+
+#include <algorithm>
 
 #include "core/markdown_export.h"
 #include "core/pdf_pages.h"
@@ -57,12 +60,21 @@ void ChatController::connect_worker() {
   connect(worker_, &ChatWorker::load_progress, this, &ChatController::load_progress);
   connect(worker_, &ChatWorker::model_loaded, this, &ChatController::on_model_loaded);
   connect(worker_, &ChatWorker::load_failed, this, &ChatController::on_load_failed);
-  connect(worker_, &ChatWorker::attachment_counted, this, [this](quint64 key, qint64 tokens, const QString& detail) {
+  connect(worker_, &ChatWorker::attachment_counted, this, [this](quint64 key, qint64 tokens) {
     const int i = int(pending_keys_.indexOf(key));
-    if (i < 0) return;  // removed meanwhile
-    pending_[i].tokens = tokens;
-    emit pending_changed();
-    emit meter_changed();
+    if (i >= 0) {
+      pending_[i].tokens = tokens;
+      emit pending_changed();
+      emit meter_changed();
+      return;
+    }
+    // Sent before its count came back: record the count on the sent message (saved with the answer).
+    const int j = int(sent_keys_.indexOf(key));
+    if (j >= 0 && sent_index_ >= 0 && sent_index_ < current_.messages.size() &&
+        j < current_.messages[sent_index_].attachments.size()) {
+      current_.messages[sent_index_].attachments[j].tokens = tokens;
+      emit conversation_changed();
+    }
   });
   connect(worker_, &ChatWorker::attachment_failed, this, [this](quint64 key, const QString& message) {
     const int i = int(pending_keys_.indexOf(key));
@@ -104,10 +116,10 @@ void ChatController::load_model(const QString& directory) {
     emit error("Wait for the current answer or load to finish (or stop it) before loading a model.");
     return;
   }
-  loading_dir_ = directory;
+  loading_dir_ = QFileInfo(directory).absoluteFilePath();  // remembered between runs: never relative
   set_state(State::kLoading);
-  LoadRequest request{directory, settings_.threads, quint64(settings_.memory_budget_mib) << 20,
-                      settings_.prefetch_weights};
+  LoadRequest request{loading_dir_, settings_.threads, quint64(settings_.memory_budget_mib) << 20,
+                      settings_.prefetch_weights, settings_.backend};
   worker_->clear_stop();
   post([w = worker_, request] { w->load_model(request); });
 }
@@ -146,11 +158,20 @@ void ChatController::on_load_failed(const QString& message, bool cancelled) {
 QList<ConversationSummary> ChatController::conversations() {
   QStringList problems;
   const QList<ConversationSummary> list = store_.list(&problems);
-  for (const QString& p : problems) emit error(QString("Skipped a saved conversation: %1").arg(p));
+  for (const QString& p : problems) {
+    if (reported_problems_.contains(p)) continue;  // the list is re-read often: say it once
+    reported_problems_.insert(p);
+    emit error(QString("Skipped a saved conversation: %1").arg(p));
+  }
   return list;
 }
 
-void ChatController::new_conversation() {
+bool ChatController::new_conversation() {
+  if (state_ == State::kBusy) {
+    emit error("Stop the current answer before starting a new chat.");
+    return false;
+  }
+  sent_keys_.clear();
   current_ = Conversation{};
   current_.id = new_conversation_id();
   current_.created = current_.updated = QDateTime::currentDateTimeUtc();
@@ -158,6 +179,7 @@ void ChatController::new_conversation() {
   used_tokens_ = 0;
   emit conversation_changed();
   emit meter_changed();
+  return true;
 }
 
 bool ChatController::open_conversation(const QString& id) {
@@ -173,6 +195,7 @@ bool ChatController::open_conversation(const QString& id) {
   }
   current_ = c;
   current_saved_ = true;
+  sent_keys_.clear();
   used_tokens_ = 0;
   remeasure();
   emit conversation_changed();
@@ -381,6 +404,8 @@ bool ChatController::send(const QString& text) {
   }
   current_.messages.push_back(user);
   save_current();
+  sent_keys_ = pending_keys_;
+  sent_index_ = int(current_.messages.size()) - 1;
   pending_.clear();
   pending_keys_.clear();
   draft_.clear();

@@ -10,6 +10,7 @@
 
 #include <QImage>
 #include <QObject>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QThread>
 
@@ -54,8 +55,9 @@ class ChatController : public QObject {
   // The stored conversations, newest first (unreadable files are skipped and reported through error()).
   QList<ConversationSummary> conversations();
   const Conversation& current() const { return current_; }
-  // Starts an empty conversation (saved when its first message is sent).
-  void new_conversation();
+  // Starts an empty conversation (saved when its first message is sent). Refused while an answer is
+  // being written (it belongs to the open conversation).
+  bool new_conversation();
   // Opens stored conversation `id`. Its history is replayed into the Session lazily, with the next turn.
   bool open_conversation(const QString& id);
   bool rename_conversation(const QString& id, const QString& title);
@@ -144,9 +146,13 @@ class ChatController : public QObject {
   qint64 used_tokens_ = 0;
   QList<Attachment> pending_;
   QList<quint64> pending_keys_;  // parallel to pending_
+  // Keys of the attachments of the message sent last (counts can arrive after it was sent).
+  QList<quint64> sent_keys_;
+  int sent_index_ = -1;  // that message's index in current_.messages
   quint64 next_key_ = 1;
   QString draft_;
   QString streaming_;
+  QSet<QString> reported_problems_;  // unreadable stored files already reported
   QTemporaryDir scratch_;  // pasted pictures until they are sent
   int pasted_ = 0;
 };

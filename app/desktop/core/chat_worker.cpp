@@ -52,9 +52,9 @@ ModelSummary summarize(const ModelInfo& info) {
                                          QString::fromStdString(info.checkpoint_layout))}
                   .join('\n');
   const SystemInfo system = system_info();
-  s.backend = QString("CPU · %1 threads").arg(system.cpu_threads);
-  s.backend += system.cuda_built ? QString(" · CUDA built, not used yet (%1)").arg(QString::fromStdString(system.cuda))
-                                 : " · CUDA not built";
+  s.backend = info.backend == "cuda" && !system.gpus.empty()
+                  ? QString("CUDA · %1").arg(QString::fromStdString(system.gpus.front().name))
+                  : QString("CPU · %1 threads").arg(system.cpu_threads);
   s.context_length = info.context_length;
   s.has_vision = info.has_vision;
   return s;
@@ -83,6 +83,7 @@ void ChatWorker::load_model(const LoadRequest& request) {
   options.cpu_threads = request.threads;
   options.memory_budget_bytes = request.memory_budget_bytes;
   options.prefetch_weights = request.prefetch_weights;
+  options.backend = request.backend;
   double reported = -1;
   QString last_stage;
   options.progress = [&](float fraction, const std::string& stage) {
@@ -115,21 +116,15 @@ void ChatWorker::load_model(const LoadRequest& request) {
 void ChatWorker::count_attachment(quint64 key, const Attachment& attachment) {
   if (!session_) return;  // counted again once a model is loaded
   try {
-    if (attachment.kind == Attachment::Kind::kImage) {
-      const ImageLayout layout = model_->image_layout(attachment.file.toStdString());
-      emit attachment_counted(key, layout.tokens,
-                              QString("%1×%2 px, %3×%4 tiles + thumbnail")
-                                  .arg(layout.width)
-                                  .arg(layout.height)
-                                  .arg(layout.tiles_x)
-                                  .arg(layout.tiles_y));
+    if (attachment.kind == Attachment::Kind::kImage) {  // the model's own tiling of the file
+      emit attachment_counted(key, model_->image_layout(attachment.file.toStdString()).tokens);
       return;
     }
     // Documents and PDF pages: the difference the attachment makes to a one-word message. The Session's
     // own conversation cancels out of the difference.
     const int64_t with = session_->count_tokens({probe_message(attachment)});
     const int64_t without = session_->count_tokens({Message::user(".")});
-    emit attachment_counted(key, with - without, attachment.kind == Attachment::Kind::kDocument ? "whole document" : "page image");
+    emit attachment_counted(key, with - without);
   } catch (const std::exception& e) {
     emit attachment_failed(key, message_of(e));
   }

@@ -29,7 +29,7 @@ struct ModelSummary {
   QString name;         // the folder's name
   QString description;  // one line: family, layers, hidden size, experts, parameters, vision or text-only
   QString details;      // several lines for a tooltip: context, dtypes, chat template, ...
-  QString backend;      // "CPU · 2 threads" and the CUDA state
+  QString backend;      // where it runs: "CPU · 2 threads" or "CUDA · <GPU>"
   qint64 context_length = 0;
   bool has_vision = false;
 };
@@ -40,6 +40,7 @@ struct LoadRequest {
   int threads = 0;
   quint64 memory_budget_bytes = 0;
   bool prefetch_weights = false;
+  lightvl::Backend backend = lightvl::Backend::kCpu;
 };
 
 // One user turn to answer. Attachment files are absolute paths.
@@ -83,8 +84,8 @@ class ChatWorker : public QObject {
   void model_loaded(const lightvl::desktop::ModelSummary& summary);
   // `message` is the lightvl::Error message; `cancelled` when the user stopped the load.
   void load_failed(const QString& message, bool cancelled);
-  // Tokens attachment `key` costs, with a short description (e.g. the image's tiling).
-  void attachment_counted(quint64 key, qint64 tokens, const QString& detail);
+  // Tokens attachment `key` costs.
+  void attachment_counted(quint64 key, qint64 tokens);
   void attachment_failed(quint64 key, const QString& message);
   // Tokens conversation `id` holds (or will once replayed); −1 with `error` when it cannot be counted.
   void measured(const QString& conversation_id, qint64 tokens, const QString& error);

@@ -8,6 +8,7 @@
 #include <QTextCursor>
 #include <QTextDocument>
 #include <QTextFrame>
+#include <QTextTable>
 
 #include "core/context_meter.h"
 #include "core/markdown_export.h"
@@ -25,6 +26,11 @@ QTextCharFormat label_format(const QColor& color, bool bold) {
   f.setFontWeight(bold ? QFont::DemiBold : QFont::Normal);
   f.setFontPointSize(QGuiApplication::font().pointSizeF() * 0.9);
   return f;
+}
+
+bool is_code_block(const QTextBlock& b) {
+  return b.isValid() && (b.blockFormat().hasProperty(QTextFormat::BlockCodeFence) ||
+                         b.blockFormat().hasProperty(QTextFormat::BlockCodeLanguage));
 }
 
 QString attachment_caption(const Attachment& a) {
@@ -68,15 +74,18 @@ void ChatView::insert_markdown(QTextCursor& cursor, const QString& markdown) {
   const int start = cursor.position();
   cursor.insertMarkdown(markdown);
   // Qt's Markdown reader marks code in a fixed-pitch font but gives it no background: add one, so code
-  // blocks and inline code stand out from prose.
+  // blocks and inline code stand out from prose. Each line of a code block is its own text block, so only
+  // the first and last lines get the space that sets the block apart.
+  QList<QTextTable*> tables;
   for (QTextBlock b = document()->findBlock(start); b.isValid() && b.position() <= cursor.position(); b = b.next()) {
-    const bool code_block = b.blockFormat().hasProperty(QTextFormat::BlockCodeFence) ||
-                            b.blockFormat().hasProperty(QTextFormat::BlockCodeLanguage);
     QTextCursor c(b);
-    if (code_block) {
+    if (QTextTable* table = c.currentTable(); table && !tables.contains(table)) tables << table;
+    if (is_code_block(b)) {
       QTextBlockFormat bf;
       bf.setBackground(colors_.code_background);
-      bf.setLeftMargin(6);
+      bf.setLeftMargin(4);
+      if (!is_code_block(b.previous())) bf.setTopMargin(6);
+      if (!is_code_block(b.next())) bf.setBottomMargin(6);
       c.mergeBlockFormat(bf);
       continue;
     }
@@ -90,6 +99,15 @@ void ChatView::insert_markdown(QTextCursor& cursor, const QString& markdown) {
       cf.setBackground(colors_.code_background);
       f.mergeCharFormat(cf);
     }
+  }
+  for (QTextTable* table : tables) {
+    QTextTableFormat tf = table->format();
+    tf.setCellPadding(4);
+    tf.setCellSpacing(0);
+    tf.setBorder(1);
+    tf.setBorderBrush(colors_.muted);
+    tf.setBorderCollapse(true);
+    table->setFormat(tf);
   }
 }
 
@@ -118,10 +136,12 @@ void ChatView::insert_message(const ChatMessage& m, int index, bool last_user, b
   if (!m.text.isEmpty()) insert_markdown(cursor, m.text);
 
   if (!m.attachments.isEmpty()) {
-    cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
+    bool first_picture = true;
     for (const Attachment& a : m.attachments) {
       const QImage thumb = attachment_thumbnail(a, path_of(a), kThumbnailSize);
       if (!thumb.isNull()) {
+        if (first_picture) cursor.insertBlock(QTextBlockFormat(), QTextCharFormat());
+        first_picture = false;
         const QString name = QString("thumb:%1").arg(++thumbnails_);
         document()->addResource(QTextDocument::ImageResource, QUrl(name), thumb);
         QTextImageFormat image;

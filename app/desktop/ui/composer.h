@@ -15,9 +15,9 @@ class Composer : public QPlainTextEdit {
   explicit Composer(QWidget* parent = nullptr);
 
  signals:
-  void submitted();
-  void files_dropped(const QStringList& paths);  // local files, absolute paths
-  void image_pasted(const QImage& image);
+  void submitted();                              // Enter without Shift: send the text
+  void files_dropped(const QStringList& paths);  // local files dropped or pasted, absolute paths
+  void image_pasted(const QImage& image);        // a picture from the clipboard (no file behind it)
 
  protected:
   void keyPressEvent(QKeyEvent* event) override;

@@ -22,7 +22,6 @@
 #include <QVBoxLayout>
 
 #include "core/markdown_export.h"
-#include "lightvl/system.h"
 #include "ui/attachment_strip.h"
 #include "ui/chat_view.h"
 #include "ui/composer.h"
@@ -33,13 +32,6 @@ namespace lightvl::desktop {
 namespace {
 
 constexpr int kStreamRedrawMs = 50;
-
-QString cuda_note() {
-  const SystemInfo s = system_info();
-  return s.cuda_built ? QString("CUDA is built (%1) but cannot run models yet; lightvl uses the CPU.")
-                            .arg(QString::fromStdString(s.cuda))
-                      : "The CUDA backend is in progress and not part of this build; lightvl uses the CPU.";
-}
 
 }  // namespace
 
@@ -74,7 +66,8 @@ MainWindow::MainWindow(ChatController* controller, QWidget* parent) : QMainWindo
 }
 
 QWidget* MainWindow::build_model_bar() {
-  auto* bar = new QWidget;
+  auto* bar = new QFrame;
+  bar->setFrameShape(QFrame::StyledPanel);
   auto* row = new QHBoxLayout(bar);
   row->setContentsMargins(10, 6, 10, 6);
   model_label_ = new QLabel;
@@ -103,14 +96,16 @@ QWidget* MainWindow::build_sidebar() {
   auto* side = new QWidget;
   auto* column = new QVBoxLayout(side);
   column->setContentsMargins(8, 4, 4, 8);
-  auto* new_chat = new QPushButton("New chat");
+  auto* new_chat = new QPushButton("+  New chat");
   connect(new_chat, &QPushButton::clicked, this, [this] {
-    controller_->new_conversation();
-    refresh_sidebar();
+    if (controller_->new_conversation()) refresh_sidebar();
   });
   conversation_list_ = new QListWidget;
   conversation_list_->setObjectName("conversation_list");
   conversation_list_->setContextMenuPolicy(Qt::CustomContextMenu);
+  conversation_list_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // long titles are elided
+  conversation_list_->setTextElideMode(Qt::ElideRight);
+  conversation_list_->setStyleSheet("QListWidget::item { padding: 5px 4px; }");
   connect(conversation_list_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
     const QString id = item->data(Qt::UserRole).toString();
     if (id != controller_->current().id) controller_->open_conversation(id);
@@ -173,7 +168,9 @@ QWidget* MainWindow::build_chat_area() {
 
   auto* input_row = new QHBoxLayout;
   attach_button_ = new QToolButton;
-  attach_button_->setText("Attach");
+  attach_button_->setText("Attach…");
+  attach_button_->setMinimumHeight(30);
+  attach_button_->setToolTip("Attach images or documents (or drop them here, or paste a picture)");
   attach_button_->setPopupMode(QToolButton::InstantPopup);
   auto* attach_menu = new QMenu(attach_button_);
   attach_menu->addAction("Image or document…", this, [this] { attach_with_dialog(false); });
@@ -210,8 +207,7 @@ QWidget* MainWindow::build_chat_area() {
 void MainWindow::build_menus() {
   QMenu* file = menuBar()->addMenu("&File");
   file->addAction("&New chat", QKeySequence::New, this, [this] {
-    controller_->new_conversation();
-    refresh_sidebar();
+    if (controller_->new_conversation()) refresh_sidebar();
   });
   file->addAction("&Open model folder…", QKeySequence::Open, this, &MainWindow::choose_model);
   file->addAction("&Export as Markdown…", this, &MainWindow::export_markdown);
@@ -303,6 +299,12 @@ void MainWindow::refresh_state() {
   if (loading) load_progress_->setValue(0);
   send_button_->setText(busy ? "Stop" : "Send");
   send_button_->setEnabled(s == ChatController::State::kIdle || busy);
+  const ChatColors colors = chat_colors(controller_->settings().theme);
+  send_button_->setStyleSheet(
+      send_button_->isEnabled()
+          ? QString("QPushButton { background: %1; color: %2; border: none; border-radius: 5px; padding: 6px 14px; }")
+                .arg((busy ? colors.warning : colors.accent).name(), colors.page.name())
+          : QString());
   if (!busy) prefill_progress_->hide();
   if (busy) banner_->hide();
 }
@@ -383,11 +385,12 @@ void MainWindow::apply_settings(const AppSettings& settings) {
   if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance())) apply_theme(*app, settings.theme);
   chat_view_->set_colors(chat_colors(settings.theme));
   if (theme_changed) refresh_conversation();
+  refresh_state();
   refresh_meter();
 }
 
 void MainWindow::open_settings() {
-  SettingsDialog dialog(controller_->settings(), cuda_note(), this);
+  SettingsDialog dialog(controller_->settings(), this);
   if (dialog.exec() == QDialog::Accepted) apply_settings(dialog.settings());
 }
 

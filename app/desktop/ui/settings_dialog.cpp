@@ -14,7 +14,7 @@
 
 namespace lightvl::desktop {
 
-SettingsDialog::SettingsDialog(const AppSettings& s, const QString& cuda_note, QWidget* parent)
+SettingsDialog::SettingsDialog(const AppSettings& s, QWidget* parent)
     : QDialog(parent), base_(s) {
   setWindowTitle("Settings");
 
@@ -54,11 +54,14 @@ SettingsDialog::SettingsDialog(const AppSettings& s, const QString& cuda_note, Q
   memory_budget_->setSpecialValueText("available memory");
   prefetch_ = new QCheckBox("Read all weights while loading (slower load, no stalls later)");
   prefetch_->setChecked(s.prefetch_weights);
+  QString cuda_note;
+  const bool cuda = cuda_available(&cuda_note);
   backend_ = new QComboBox;
   backend_->addItem("CPU");
-  backend_->addItem("CUDA");
-  // CUDA is listed so people know it is coming, but cannot be chosen until the backend runs models.
-  if (auto* items = qobject_cast<QStandardItemModel*>(backend_->model())) items->item(1)->setEnabled(false);
+  backend_->addItem("CUDA (GPU)");
+  // Listed even when unusable, so people see that it exists and (in the note) why it is off here.
+  if (auto* items = qobject_cast<QStandardItemModel*>(backend_->model())) items->item(1)->setEnabled(cuda);
+  backend_->setCurrentIndex(cuda && s.backend == lightvl::Backend::kCuda ? 1 : 0);
   auto* cuda_label = new QLabel(cuda_note);
   cuda_label->setWordWrap(true);
   cuda_label->setEnabled(false);
@@ -94,6 +97,7 @@ AppSettings SettingsDialog::settings() const {
   s.threads = threads_->value();
   s.memory_budget_mib = memory_budget_->value();
   s.prefetch_weights = prefetch_->isChecked();
+  s.backend = backend_->currentIndex() == 1 ? lightvl::Backend::kCuda : lightvl::Backend::kCpu;
   s.theme = theme_->currentIndex() == 1 ? Theme::kDark : Theme::kLight;
   return s;
 }

@@ -16,8 +16,9 @@ class SettingsDialog : public QDialog {
   Q_OBJECT
 
  public:
-  // Shows `settings`; `cuda_note` says why the CUDA backend cannot be chosen (it is listed, disabled).
-  SettingsDialog(const AppSettings& settings, const QString& cuda_note, QWidget* parent = nullptr);
+  // Shows `settings`. The CUDA backend is listed always but can be chosen only where cuda_available()
+  // says so; a note under it says why not (or which GPU it uses).
+  explicit SettingsDialog(const AppSettings& settings, QWidget* parent = nullptr);
 
   // The settings as edited (meaningful after accept()).
   AppSettings settings() const;

@@ -2,6 +2,7 @@
 
 #include <QCache>
 #include <QImageReader>
+#include <QPainter>
 
 #include "core/pdf_pages.h"
 
@@ -30,6 +31,13 @@ QImage attachment_thumbnail(const Attachment& a, const QString& path, int size) 
   }
   if (!picture.isNull() && (picture.width() > size || picture.height() > size)) {
     picture = picture.scaled(size, size, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+  }
+  if (a.kind == Attachment::Kind::kPdfPage && !picture.isNull()) {
+    // Pages are mostly white: a thin frame shows where the sheet ends.
+    picture = picture.convertToFormat(QImage::Format_RGB32);
+    QPainter painter(&picture);
+    painter.setPen(QColor(150, 150, 150));
+    painter.drawRect(0, 0, picture.width() - 1, picture.height() - 1);
   }
   cache.insert(key, new QImage(picture));
   return picture;

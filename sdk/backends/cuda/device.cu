@@ -29,6 +29,15 @@ std::vector<DeviceInfo> list_devices() {
   return devices;
 }
 
+uint64_t memory_in_use() {
+  size_t free_bytes = 0, total_bytes = 0;
+  if (cudaMemGetInfo(&free_bytes, &total_bytes) != cudaSuccess) {
+    cudaGetLastError();
+    return 0;
+  }
+  return uint64_t(total_bytes - free_bytes);
+}
+
 std::string runtime_version() {
   int v = 0;
   return cudaRuntimeGetVersion(&v) == cudaSuccess ? version_string(v) : "none";

@@ -18,6 +18,9 @@ struct DeviceInfo {
 
 // Visible CUDA devices; empty when there is no driver or no GPU (never throws).
 std::vector<DeviceInfo> list_devices();
+// Bytes of the current device's memory in use (total − free, all processes). 0 without a device.
+uint64_t memory_in_use();
+
 // CUDA runtime and driver versions as "13.0"; "none" when unavailable.
 std::string runtime_version();
 std::string driver_version();

@@ -4,6 +4,7 @@
 #include "backends/cuda/activation.h"
 #include "backends/cuda/attention.h"
 #include "backends/cuda/copy_2d.h"
+#include "backends/cuda/random_fill.h"
 #include "backends/cuda/embedding.h"
 #include "backends/cuda/lightning_attention.h"
 #include "backends/cuda/linear.h"
@@ -27,6 +28,7 @@ void convert(const Tensor&, Tensor&) { unavailable(); }
 Tensor upload(const void*, DType, Shape) { unavailable(); }
 void synchronize() { unavailable(); }
 void copy_2d(const void*, size_t, void*, size_t, size_t, size_t) { unavailable(); }
+void fill_uniform(Tensor&, float, float, uint64_t) { unavailable(); }
 AllocatorStats allocator_stats() { return {}; }
 void release_cached_memory() {}
 

@@ -26,6 +26,9 @@ enum class Backend { kCpu, kCuda };
 struct LoadOptions {
   // The text backbone's device (the vision tower runs on the CPU for now). Default: the CPU.
   Backend backend = Backend::kCpu;
+  // CUDA only: activations and KV cache in bf16 (the released model's precision; tensor-core speed)
+  // instead of f32 (slower, closest to an f32 reference). The CPU always computes in f32.
+  bool cuda_bf16 = true;
   // CPU threads for this process' kernels (OpenMP + OpenBLAS); 0 = all hardware threads.
   int cpu_threads = 0;
   // Positions a session may hold; 0 = the checkpoint's max_position_embeddings.

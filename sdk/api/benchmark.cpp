@@ -1,0 +1,155 @@
+// `lightvl bench`: builds the model (a checkpoint, or a synthetic full-width MiniMax-Text-01 slice with
+// random weights generated on the device), then times prefill at each context length and batch-1 decode,
+// and relates them to the hardware: decode bandwidth utilisation = bytes one step must read × tokens/s
+// / peak bandwidth; prefill MFU = model FLOPs / time / peak bf16 FLOP/s. FLOP and byte counts are
+// analytic (formulas below), never measured, so they do not flatter the code.
+#include "lightvl/benchmark.h"
+
+#include <chrono>
+#include <random>
+
+#include "core/error.h"
+#include "engine/generator.h"
+#include "engine/loaded_model.h"
+#include "engine/prefill.h"
+#include "ops/device_memory.h"
+#include "ops/devices.h"
+#include "text/backbone/synthetic_weights.h"
+
+namespace lightvl {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+struct Peaks {
+  double bandwidth = 0, flops = 0;
+};
+
+// Published dense bf16 tensor-core FLOP/s and HBM bandwidth of the GPUs we know; 0 when unknown.
+Peaks peaks_of(const std::string& name) {
+  if (name.find("H200") != std::string::npos) return {4.8e12, 989e12};
+  if (name.find("H100") != std::string::npos) {
+    return name.find("PCIe") != std::string::npos ? Peaks{2.0e12, 756e12} : Peaks{3.35e12, 989e12};
+  }
+  if (name.find("A100") != std::string::npos) return {2.0e12, 312e12};
+  return {};
+}
+
+// Active parameters one token touches in the matrix products (the lm_head counted separately).
+double active_params_per_token(const text::BackboneSpec& s) {
+  const double h = double(s.hidden_size), w = double(s.attention_width());
+  double p = 0;
+  for (const text::LayerSpec& l : s.layers) {
+    p += l.kind == text::AttentionKind::kLightning ? 5 * w * h : 2 * w * h + 2 * double(s.kv_width()) * h;
+    p += double(s.num_experts) * h + double(s.experts_per_token) * 3 * double(s.intermediate_size) * h;
+  }
+  return p;
+}
+
+// FLOPs of a prefill of `c` tokens: 2·params per token, causal softmax attention 2·heads·d·c per token on
+// average (QKᵀ and PV), lightning 4·heads·d² (state products) + 2·heads·d·block (intra-block), one lm_head row.
+double prefill_flops(const text::BackboneSpec& s, int64_t c) {
+  double per_token = 2 * active_params_per_token(s);
+  const double hd = double(s.num_heads) * double(s.head_dim);
+  for (const text::LayerSpec& l : s.layers) {
+    per_token += l.kind == text::AttentionKind::kSoftmax ? 2 * hd * double(c)
+                                                         : 4 * hd * double(s.head_dim) + 2 * hd * double(s.block_size);
+  }
+  return per_token * double(c) + 2 * double(s.vocab_size) * double(s.hidden_size);
+}
+
+// Bytes one decode step at context `c` must read: the active weights, the lm_head, the lightning states
+// (read and written, f32) and the KV cache.
+uint64_t decode_bytes(const text::BackboneSpec& s, int64_t c, DType weights, DType kv) {
+  double b = (active_params_per_token(s) + double(s.vocab_size) * double(s.hidden_size)) * double(dtype_size(weights));
+  for (const text::LayerSpec& l : s.layers) {
+    b += l.kind == text::AttentionKind::kLightning
+             ? 2.0 * double(s.num_heads) * double(s.head_dim * s.head_dim) * 4
+             : 2.0 * double(s.kv_width()) * double(c) * double(dtype_size(kv));
+  }
+  return uint64_t(b);
+}
+
+std::vector<int32_t> random_ids(int64_t n, int64_t vocab, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int32_t> pick(0, int32_t(std::min<int64_t>(vocab, 100000) - 1));
+  std::vector<int32_t> ids(static_cast<size_t>(n));
+  for (int32_t& id : ids) id = pick(rng);
+  return ids;
+}
+
+}  // namespace
+
+BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
+  const Device device = o.cuda ? Device::kCuda : Device::kCpu;
+  if (o.cuda) {
+    require(!ops::gpu_devices().empty(), ErrorCode::kUnsupported,
+            "lightvl bench --device cuda needs a GPU (" + ops::cuda_versions() + ")");
+  }
+  const DType act = o.cuda && o.bf16 ? DType::kBF16 : DType::kF32;
+  BenchmarkReport r;
+  r.device = o.cuda ? ops::gpu_devices().front().name : "CPU";
+  r.cuda = ops::cuda_versions();
+  const Peaks peaks = o.cuda ? peaks_of(r.device) : Peaks{};
+  r.peak_bandwidth = peaks.bandwidth;
+  r.peak_flops = peaks.flops;
+
+  const Clock::time_point load_start = Clock::now();
+  std::unique_ptr<engine::LoadedModel> loaded;
+  std::unique_ptr<text::TextModel> synthetic;
+  const text::TextModel* model = nullptr;
+  DType weight_dtype = DType::kBF16;
+  if (o.model_dir.empty()) {
+    text::BackboneSpec spec = text::minimax_text01_slice(o.slice_blocks);
+    r.model = "synthetic MiniMax-Text-01 slice: " + std::to_string(spec.layers.size()) +
+              " layers (7 lightning + 1 softmax per block), hidden 6144, 64x128 heads, 8 KV heads, 32 experts "
+              "of 9216, vocabulary 200064, random bf16 weights";
+    r.weight_bytes = text::backbone_weight_bytes(spec, weight_dtype);
+    text::BackboneWeights weights = text::random_backbone_weights(spec, device, weight_dtype, o.seed);
+    synthetic = std::make_unique<text::TextModel>(std::move(spec), std::move(weights), device, act);
+    model = synthetic.get();
+  } else {
+    loaded = std::make_unique<engine::LoadedModel>(o.model_dir, 0, nullptr, device, act);
+    model = loaded->text.get();
+    r.model = o.model_dir;
+    r.weight_bytes = loaded->validation.parameters * 2;  // reported as bf16-sized
+  }
+  ops::synchronize(device);
+  r.load_seconds = since(load_start);
+
+  const text::BackboneSpec& spec = model->spec();
+  engine::PrefillOptions prefill;
+  prefill.chunk_tokens = o.chunk_tokens;
+  for (size_t i = 0; i < o.contexts.size(); ++i) {
+    const int64_t c = o.contexts[i];
+    text::HybridState state(spec, device, act);
+    const std::vector<int32_t> ids = random_ids(c, spec.vocab_size, o.seed + i);
+    const Clock::time_point start = Clock::now();
+    Tensor logits = engine::prefill(*model, ids, state, prefill);  // returns host logits: synchronised
+    PrefillFigure f{c, since(start)};
+    f.tokens_per_second = double(c) / f.seconds;
+    f.mfu = peaks.flops > 0 ? prefill_flops(spec, c) / f.seconds / peaks.flops : 0;
+    r.prefill.push_back(f);
+    if (i == 0 && o.decode_tokens > 0) {  // decode after the first (shortest) context
+      GenerationConfig greedy;
+      greedy.greedy = true;
+      greedy.max_tokens = o.decode_tokens;
+      engine::DecodeRequest request;
+      request.config = &greedy;
+      const engine::DecodeOutcome out = engine::decode(*model, state, logits.data<float>(), request);
+      r.decode_context = c;
+      r.decode_tokens_per_second = out.result.stats.decode_tokens_per_second();
+      r.decode_bytes_per_token = decode_bytes(spec, c, weight_dtype, act);
+      r.bandwidth_utilisation = peaks.bandwidth > 0
+                                    ? double(r.decode_bytes_per_token) * r.decode_tokens_per_second / peaks.bandwidth
+                                    : 0;
+    }
+  }
+  r.device_memory_in_use = o.cuda ? ops::gpu_memory_in_use() : 0;
+  r.notes.push_back("decode at batch 32: not measured (the engine decodes one sequence at a time so far)");
+  r.notes.push_back("vision tower: runs on the CPU so far; ViT tiles/s on the GPU not measured");
+  return r;
+}
+
+}  // namespace lightvl

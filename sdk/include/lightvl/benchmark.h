@@ -1,0 +1,47 @@
+// lightvl public C++ API: the `lightvl bench` benchmark (a benchmark, never a test): time to first token
+// over several prompt lengths and decode speed, reported against the hardware's limits.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lightvl {
+
+struct BenchmarkOptions {
+  std::string model_dir;              // a checkpoint directory; empty = a synthetic full-width slice
+  int slice_blocks = 1;               // synthetic: blocks of 7 lightning + 1 softmax layer (8 layers each)
+  bool cuda = true;                   // run the backbone on the GPU (else the CPU)
+  bool bf16 = true;                   // CUDA activations and KV cache in bf16 (else f32)
+  std::vector<int64_t> contexts = {4096, 32768, 131072};  // prompt lengths for time to first token
+  int32_t decode_tokens = 64;         // tokens decoded after the first context, batch 1
+  int64_t chunk_tokens = 4096;        // prefill chunk
+  uint64_t seed = 1;
+};
+
+struct PrefillFigure {
+  int64_t tokens = 0;
+  double seconds = 0;          // time to first token (prefill + the first logits)
+  double tokens_per_second = 0;
+  double mfu = 0;              // model FLOPs / time / peak (0 when the peak is unknown)
+};
+
+struct BenchmarkReport {
+  std::string device, cuda, model;     // what ran, on what
+  uint64_t weight_bytes = 0;
+  double load_seconds = 0;
+  std::vector<PrefillFigure> prefill;
+  int64_t decode_context = 0;          // prompt length before decoding
+  double decode_tokens_per_second = 0;
+  uint64_t decode_bytes_per_token = 0; // weights + state + KV that one decode step must read
+  double bandwidth_utilisation = 0;    // bytes per token · tokens/s / peak bandwidth (0 when unknown)
+  double peak_bandwidth = 0, peak_flops = 0;  // the hardware limits used (bytes/s, bf16 FLOP/s)
+  uint64_t device_memory_in_use = 0;   // bytes in use on the GPU at the end (caching allocator included)
+  std::vector<std::string> notes;      // what was not measured and why
+};
+
+// Runs the benchmark. Throws lightvl::Error (e.g. kOutOfMemory when the slice does not fit the device,
+// kUnsupported without CUDA). Takes minutes for the default contexts on a GPU.
+BenchmarkReport run_benchmark(const BenchmarkOptions& options);
+
+}  // namespace lightvl

@@ -11,5 +11,5 @@ cuda_flags=()
 if [[ -z "${CUDACXX:-}" && -x /usr/local/cuda/bin/nvcc ]] && ! command -v nvcc >/dev/null; then
   cuda_flags+=("-DCMAKE_CUDA_COMPILER=/usr/local/cuda/bin/nvcc")
 fi
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "${cuda_flags[@]}" "$@"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLIGHTVL_QT=ON "${cuda_flags[@]}" "$@"
 cmake --build "$build" --parallel "$(nproc)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package lightvl needs to build and test. Idempotent: packages already
 # present are skipped, so running it twice costs only the dpkg query.
-# Usage: scripts/setup.sh [--qt]     (--qt also installs Qt 6 for the desktop app)
+# Usage: scripts/setup.sh            (Qt 6 and Xvfb are part of the default install: CI builds and tests
+#                                     the desktop app; `--qt` is still accepted and changes nothing)
 set -euo pipefail
 
 packages=(
@@ -18,10 +19,10 @@ packages=(
   libgif-dev               # GIF decoding (first frame, raw palette indices)
   libwebp-dev              # WebP decoding (libwebp + libwebpdemux, as Pillow calls them)
   libstb-dev               # BMP decoding (stb_image)
+  qt6-base-dev qt6-base-dev-tools  # lightvl-chat, the desktop app (Widgets, Test; moc)
+  fonts-dejavu-core        # a known font, so offscreen tests and screenshots render the same everywhere
+  xvfb xauth               # scripts/screenshot.sh renders the app under a virtual X server
 )
-if [[ "${1:-}" == "--qt" ]]; then
-  packages+=(qt6-base-dev qt6-base-dev-tools xvfb xauth)
-fi
 
 missing=()
 for p in "${packages[@]}"; do

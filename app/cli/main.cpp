@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; every malformed command line is a usage error: 2, as documented.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   for (auto& [sub, command] : commands) {
     if (sub->parsed()) return lightvl::cli::run_guarded(command);

@@ -6,7 +6,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${LIGHTVL_BUILD_DIR:-$root/build}"
-bash "$root/scripts/build.sh" >/dev/null
+log="$(mktemp)"
+if ! bash "$root/scripts/build.sh" >"$log" 2>&1; then  # quiet on success, the whole story on failure
+  tail -40 "$log"; echo "demo: the build failed (full log: $log)" >&2; exit 1
+fi
+rm -f "$log"
 lightvl="$build/app/cli/lightvl"
 model="$root/assets/tiny-minimax-vl-01"
 image="$root/assets/sample-shapes.png"

@@ -1,3 +1,6 @@
+// The public Model: loads through engine::LoadedModel, reports loading progress (stages, then bytes when
+// prefetching), and answers questions about the model (info, memory needs, image layouts) without
+// running it. The memory budget defaults to the memory available at load time, read once.
 #include "lightvl/model.h"
 
 #include <unistd.h>

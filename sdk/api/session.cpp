@@ -1,3 +1,6 @@
+// The public Session: a thin, exception-transparent wrapper over engine::ChatSession that owns the
+// cancel flag (heap-allocated so a Session stays movable while another thread may hold the flag's
+// address through cancel()).
 #include "lightvl/session.h"
 
 #include <cstring>

@@ -1,3 +1,9 @@
+// Chat sessions. The invariant: `fed_` lists exactly the ids whose positions `state_` holds (the unfed
+// last answer token excepted), so every turn can compare the full re-rendered prompt with `fed_` and
+// feed only the difference. Rewinding uses the snapshot taken at the end of the previous prompt: the
+// lightning states cannot be unwound token by token, but a snapshot of them (constant size) plus the KV
+// lengths restores any earlier prompt end exactly. Any failure after the state moved re-establishes the
+// invariant before the error propagates.
 #include "engine/chat_session.h"
 
 #include <algorithm>
@@ -84,7 +90,7 @@ void ChatSession::check_budget(int64_t prompt_tokens, const TurnOptions& options
 Tensor ChatSession::sync_to(const PromptPlan& plan, const TurnOptions& options, GenerationStats& stats) {
   require(!plan.ids.empty(), ErrorCode::kInvalidArgument, "the prompt is empty");
   // Keep the longest prefix already in the state, but always re-feed at least the last position (its
-  // logits start the answer).
+  // logits start the answer; they are not stored anywhere).
   size_t keep = std::min(common_prefix(fed_, plan.ids), plan.ids.size() - 1);
   // An image must be fed whole: never resume inside one.
   for (size_t i = 0; i < plan.images.size(); ++i) {

@@ -1,3 +1,8 @@
+// Conversations to token ids. The whole conversation is rendered with the checkpoint's chat template
+// and tokenised in one piece, with special tokens recognised, exactly as the reference processor does
+// (splitting the text per message could merge or split tokens differently at the boundaries). Documents
+// become text parts wrapped in a <document name="..."> block; images become the template's placeholder
+// and are expanded to their token counts afterwards (spec §7.7).
 #include "engine/conversation.h"
 
 #include <span>

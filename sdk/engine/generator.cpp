@@ -1,3 +1,9 @@
+// The decode loop. Each step samples from the current logits, then (next step) feeds the sampled token to
+// get new logits: sampling first and feeding lazily means the last kept token is never run through the
+// model unless someone continues the sequence (DecodeOutcome::unfed_token), saving a forward pass per
+// answer. Stop conditions are checked in a fixed order (cancel, context, end/stop ids, stop strings) so
+// the reported StopReason is deterministic. Text goes through the StopMatcher before it is streamed, so
+// the concatenated stream equals the returned text exactly.
 #include "engine/generator.h"
 
 #include <algorithm>

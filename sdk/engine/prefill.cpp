@@ -1,3 +1,7 @@
+// Prefill: ids are embedded and run through the model one chunk at a time, so activation memory is bounded
+// by the chunk, not the prompt (a 1M-token document never holds 1M embeddings). Image rows replace their
+// placeholder positions chunk by chunk. Ids are all checked before the state moves, so a bad id leaves the
+// sequence untouched; a cancel or failure between chunks leaves it at the last whole chunk.
 #include "engine/prefill.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// The decoder stack. All buffers come from ops::empty/zeros on the model's device in the activation dtype,
+// so the same code runs on the CPU (f32) and on CUDA (f32 or bf16); only the weights' placement differs.
 #include "text/backbone/text_model.h"
 
 #include "core/error.h"

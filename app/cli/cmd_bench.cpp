@@ -47,6 +47,10 @@ int run_bench(BenchCliOptions& o) {
     if (r.bandwidth_utilisation > 0) std::printf(", %.1f%% of the bandwidth roofline", 100 * r.bandwidth_utilisation);
     std::printf("\n");
   }
+  if (r.batch_decode_tokens_per_second > 0) {
+    std::printf("decode     batch %d after %lld tokens: %.1f tokens/s in all\n", r.batch, (long long)r.decode_context,
+                r.batch_decode_tokens_per_second);
+  }
   if (r.device_memory_in_use) std::printf("memory     %s in use on the GPU\n", format_bytes(r.device_memory_in_use).c_str());
   for (const std::string& n : r.notes) std::printf("note       %s\n", n.c_str());
   return 0;
@@ -64,6 +68,7 @@ Command add_bench(CLI::App& app) {
   sub->add_option("--contexts", o->contexts, "Prompt lengths for time to first token")->capture_default_str();
   sub->add_option("--decode", o->bench.decode_tokens, "Tokens decoded after the first context")->capture_default_str();
   sub->add_option("--chunk", o->bench.chunk_tokens, "Prefill chunk size")->capture_default_str();
+  sub->add_option("--batch", o->bench.batch, "Sequences decoded together (0 = skip)")->capture_default_str();
   sub->add_flag("--f32", o->f32, "CUDA: f32 activations instead of bf16");
   return [o] { return run_bench(*o); };
 }

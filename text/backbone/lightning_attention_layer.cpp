@@ -24,8 +24,9 @@ void split_head_major(const Tensor& qkv, int64_t heads, int64_t d, Tensor& q, Te
 
 }  // namespace
 
-Tensor lightning_attention_layer(const BackboneSpec& spec, const LayerSpec& layer, const LightningWeights& w,
-                                 const Tensor& x, Tensor& state) {
+Tensor lightning_attention_layer(const BackboneSpec& spec, size_t index, const LightningWeights& w, const Tensor& x,
+                                 const SequenceBatch& batch) {
+  const LayerSpec& layer = spec.layers[index];
   const int64_t tokens = x.dim(0), heads = spec.num_heads, d = spec.head_dim, width = spec.attention_width();
   Tensor qkv = ops::empty(x.dtype(), {tokens, 3 * width}, x.device());
   ops::linear(x, w.qkv_proj, nullptr, qkv);
@@ -37,7 +38,14 @@ Tensor lightning_attention_layer(const BackboneSpec& spec, const LayerSpec& laye
   split_head_major(qkv, heads, d, q, k, v);
 
   Tensor attended = ops::empty(x.dtype(), {tokens, heads, d}, x.device());
-  ops::lightning_attention(q, k, v, layer.decay_rates, spec.block_size, state, attended);
+  int64_t begin = 0;
+  for (size_t s = 0; s < batch.states.size(); ++s) {  // each sequence through its own state
+    const int64_t end = begin + batch.rows[s];
+    Tensor rows_out = attended.slice_rows(begin, end);
+    ops::lightning_attention(q.slice_rows(begin, end), k.slice_rows(begin, end), v.slice_rows(begin, end),
+                             layer.decay_rates, spec.block_size, batch.states[s]->lightning_state(index), rows_out);
+    begin = end;
+  }
 
   Tensor y = attended.reshaped({tokens, width});
   ops::rms_norm(y, w.norm, spec.lightning_norm_eps, y);

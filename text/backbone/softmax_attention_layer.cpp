@@ -1,7 +1,6 @@
 #include "text/backbone/softmax_attention_layer.h"
 
 #include <cmath>
-#include <numeric>
 
 #include "ops/attention.h"
 #include "ops/device_memory.h"
@@ -10,8 +9,8 @@
 
 namespace lightvl::text {
 
-Tensor softmax_attention_layer(const BackboneSpec& spec, const SoftmaxWeights& w, const Tensor& x,
-                               int64_t first_position, KvCache& cache) {
+Tensor softmax_attention_layer(const BackboneSpec& spec, size_t index, const SoftmaxWeights& w, const Tensor& x,
+                               const SequenceBatch& batch) {
   const int64_t tokens = x.dim(0), d = spec.head_dim;
   Tensor q = ops::empty(x.dtype(), {tokens, spec.attention_width()}, x.device());
   Tensor k = ops::empty(x.dtype(), {tokens, spec.kv_width()}, x.device());
@@ -20,24 +19,34 @@ Tensor softmax_attention_layer(const BackboneSpec& spec, const SoftmaxWeights& w
   ops::linear(x, w.k_proj, nullptr, k);
   ops::linear(x, w.v_proj, nullptr, v);
 
-  std::vector<int64_t> positions(static_cast<size_t>(tokens));
-  std::iota(positions.begin(), positions.end(), first_position);
+  std::vector<int64_t> positions;  // each sequence continues from its own position
+  for (size_t s = 0; s < batch.states.size(); ++s) {
+    for (int64_t j = 0; j < batch.rows[s]; ++j) positions.push_back(batch.states[s]->position() + j);
+  }
   Tensor q_heads = q.reshaped({tokens, spec.num_heads, d});
   Tensor k_heads = k.reshaped({tokens, spec.num_kv_heads, d});
   ops::rope_inplace(q_heads, positions, int(spec.rotary_dim), spec.rope_theta);
   ops::rope_inplace(k_heads, positions, int(spec.rotary_dim), spec.rope_theta);
 
-  // Append to the cache (the cache stores post-RoPE keys, spec §4).
-  const int64_t past = cache.length;
-  Tensor key_rows = cache.keys.slice_rows(past, past + tokens);
-  Tensor value_rows = cache.values.slice_rows(past, past + tokens);
-  ops::copy(k_heads, key_rows);
-  ops::copy(v.reshaped({tokens, spec.num_kv_heads, d}), value_rows);
-  cache.length = past + tokens;
-
+  const Tensor v_heads = v.reshaped({tokens, spec.num_kv_heads, d});
   Tensor attended = ops::empty(x.dtype(), {tokens, spec.num_heads, d}, x.device());
-  ops::attention(q_heads, cache.keys.slice_rows(0, cache.length), cache.values.slice_rows(0, cache.length), past,
-                 /*causal=*/true, float(1.0 / std::sqrt(double(d))), attended);
+  int64_t begin = 0;
+  for (size_t s = 0; s < batch.states.size(); ++s) {
+    const int64_t end = begin + batch.rows[s];
+    KvCache& cache = batch.states[s]->kv_cache(index);
+    // Append to this sequence's cache (it stores post-RoPE keys, spec §4), then attend over all of it.
+    const int64_t past = cache.length;
+    Tensor key_rows = cache.keys.slice_rows(past, past + batch.rows[s]);
+    Tensor value_rows = cache.values.slice_rows(past, past + batch.rows[s]);
+    ops::copy(k_heads.slice_rows(begin, end), key_rows);
+    ops::copy(v_heads.slice_rows(begin, end), value_rows);
+    cache.length = past + batch.rows[s];
+    Tensor rows_out = attended.slice_rows(begin, end);
+    ops::attention(q_heads.slice_rows(begin, end), cache.keys.slice_rows(0, cache.length),
+                   cache.values.slice_rows(0, cache.length), past, /*causal=*/true, float(1.0 / std::sqrt(double(d))),
+                   rows_out);
+    begin = end;
+  }
 
   Tensor out = ops::empty(x.dtype(), {tokens, spec.hidden_size}, x.device());
   ops::linear(attended.reshaped({tokens, spec.attention_width()}), w.o_proj, nullptr, out);

@@ -33,7 +33,7 @@ Tensor TextModel::embed(const std::vector<int32_t>& ids) const {
   return out;
 }
 
-Tensor TextModel::decoder_layer(size_t index, const Tensor& x, HybridState& state) const {
+Tensor TextModel::decoder_layer(size_t index, const Tensor& x, const SequenceBatch& batch) const {
   const LayerSpec& layer = spec_.layers[index];
   const LayerWeights& w = weights_.layers[index];
   const int64_t tokens = x.dim(0);
@@ -42,11 +42,9 @@ Tensor TextModel::decoder_layer(size_t index, const Tensor& x, HybridState& stat
   ops::rms_norm(x, w.input_norm, spec_.rms_norm_eps, n1);
   Tensor attn;
   if (layer.kind == AttentionKind::kLightning) {
-    attn = lightning_attention_layer(spec_, layer, std::get<LightningWeights>(w.attention), n1,
-                                     state.lightning_state(index));
+    attn = lightning_attention_layer(spec_, index, std::get<LightningWeights>(w.attention), n1, batch);
   } else {
-    attn = softmax_attention_layer(spec_, std::get<SoftmaxWeights>(w.attention), n1, state.position(),
-                                   state.kv_cache(index));
+    attn = softmax_attention_layer(spec_, index, std::get<SoftmaxWeights>(w.attention), n1, batch);
   }
   Tensor h = ops::empty(activation_, {tokens, spec_.hidden_size}, device_);
   ops::scaled_add(layer.attention.alpha, spec_.postnorm ? n1 : x, layer.attention.beta, attn, h);
@@ -60,19 +58,24 @@ Tensor TextModel::decoder_layer(size_t index, const Tensor& x, HybridState& stat
 }
 
 Tensor TextModel::forward(const Tensor& embeddings, HybridState& state) const {
+  return forward_batch(embeddings, SequenceBatch{{&state}, {embeddings.rank() == 2 ? embeddings.dim(0) : 0}});
+}
+
+Tensor TextModel::forward_batch(const Tensor& embeddings, const SequenceBatch& batch) const {
   require(embeddings.rank() == 2 && embeddings.dim(1) == spec_.hidden_size, ErrorCode::kInvalidArgument,
           "forward: embeddings must be [tokens, " + std::to_string(spec_.hidden_size) + "], got " +
               shape_string(embeddings.shape()));
-  const int64_t tokens = embeddings.dim(0);
-  state.reserve(tokens);
+  require(batch.states.size() == batch.rows.size() && batch.total_rows() == embeddings.dim(0),
+          ErrorCode::kInvalidArgument, "forward: the batch's row counts do not add up to the embeddings' rows");
+  for (size_t s = 0; s < batch.states.size(); ++s) batch.states[s]->reserve(batch.rows[s]);
   Tensor x = ops::to_device(embeddings, device_);  // no copy when already there
   if (x.dtype() != activation_) {  // e.g. f32 image embeddings computed on the CPU
     Tensor converted = ops::empty(activation_, x.shape(), device_);
     ops::convert(x, converted);
     x = converted;
   }
-  for (size_t i = 0; i < spec_.layers.size(); ++i) x = decoder_layer(i, x, state);
-  state.advance(tokens);
+  for (size_t i = 0; i < spec_.layers.size(); ++i) x = decoder_layer(i, x, batch);
+  for (size_t s = 0; s < batch.states.size(); ++s) batch.states[s]->advance(batch.rows[s]);
   Tensor normed = ops::empty(activation_, x.shape(), device_);
   ops::rms_norm(x, weights_.final_norm, spec_.rms_norm_eps, normed);
   return normed;

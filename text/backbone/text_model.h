@@ -12,6 +12,7 @@
 #include "text/backbone/backbone_spec.h"
 #include "text/backbone/backbone_weights.h"
 #include "text/backbone/hybrid_state.h"
+#include "text/backbone/sequence_batch.h"
 
 namespace lightvl::io {
 class Checkpoint;
@@ -45,11 +46,16 @@ class TextModel {
   // Thread-safe for distinct states: the model itself is immutable.
   Tensor forward(const Tensor& embeddings, HybridState& state) const;
 
+  // The same for several sequences at once (batched decoding): `embeddings` stacks batch.rows[s] rows for
+  // each sequence s in order; each state advances by its own rows. Projections and experts run once over
+  // all rows; attention runs per sequence. Returns the final-normed hidden rows in the same order.
+  Tensor forward_batch(const Tensor& embeddings, const SequenceBatch& batch) const;
+
   // Logits [R, vocab] f32 (on the model's device) for final-normed hidden rows [R, hidden].
   Tensor logits(const Tensor& hidden) const;
 
  private:
-  Tensor decoder_layer(size_t index, const Tensor& x, HybridState& state) const;
+  Tensor decoder_layer(size_t index, const Tensor& x, const SequenceBatch& batch) const;
 
   BackboneSpec spec_;
   Device device_;

@@ -15,6 +15,7 @@ struct BenchmarkOptions {
   bool bf16 = true;                   // CUDA activations and KV cache in bf16 (else f32)
   std::vector<int64_t> contexts = {4096, 32768, 131072};  // prompt lengths for time to first token
   int32_t decode_tokens = 64;         // tokens decoded after the first context, batch 1
+  int32_t batch = 32;                 // sequences decoded together in the batched figure (0 = skip)
   int64_t chunk_tokens = 4096;        // prefill chunk
   uint64_t seed = 1;
 };
@@ -33,6 +34,8 @@ struct BenchmarkReport {
   std::vector<PrefillFigure> prefill;
   int64_t decode_context = 0;          // prompt length before decoding
   double decode_tokens_per_second = 0;
+  int32_t batch = 0;                   // sequences in the batched decode figure
+  double batch_decode_tokens_per_second = 0;  // all sequences together
   uint64_t decode_bytes_per_token = 0; // weights + state + KV that one decode step must read
   double bandwidth_utilisation = 0;    // bytes per token · tokens/s / peak bandwidth (0 when unknown)
   double peak_bandwidth = 0, peak_flops = 0;  // the hardware limits used (bytes/s, bf16 FLOP/s)

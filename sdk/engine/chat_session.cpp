@@ -136,47 +136,60 @@ Tensor ChatSession::sync_to(const PromptPlan& plan, const TurnOptions& options, 
   return logits;
 }
 
-GenerationResult ChatSession::decode_answer(const Tensor& last_logits, const std::vector<int32_t>& prompt,
-                                            const TurnOptions& options, GenerationStats stats) {
-  std::optional<DetokenizerStream> text;
-  if (model_->tokenizer) text.emplace(*model_->tokenizer);
-  DecodeRequest request;
+std::unique_ptr<PendingTurn> ChatSession::pending_turn(Tensor first_logits, const std::vector<int32_t>& prompt,
+                                                       const TurnOptions& options, GenerationStats stats) const {
+  auto turn = std::make_unique<PendingTurn>();
+  turn->first_logits = std::move(first_logits);
+  if (model_->tokenizer) turn->text = std::make_unique<DetokenizerStream>(*model_->tokenizer);
+  DecodeRequest& request = turn->request;
   request.config = options.config;
   request.end_ids = model_->end_ids;
   const size_t window = size_t(std::max(0, options.config->penalty_window));
   request.history.assign(prompt.end() - int64_t(std::min(window, prompt.size())), prompt.end());
   request.max_context = model_->context_length;
-  request.text = text ? &*text : nullptr;
+  request.text = turn->text.get();
   request.on_piece = options.on_piece;
   request.cancel = options.cancel;
-  DecodeOutcome outcome = decode(*model_->text, state_, last_logits.data<float>(), request);
+  turn->stats = stats;
+  return turn;
+}
+
+GenerationResult ChatSession::end_turn(PendingTurn& turn, DecodeOutcome outcome) {
   GenerationResult& r = outcome.result;
   // Every kept id but the last sampled one went through the state.
   const size_t fed_answer = r.ids.size() - (outcome.unfed_token >= 0 ? 1 : 0);
   fed_.insert(fed_.end(), r.ids.begin(), r.ids.begin() + int64_t(fed_answer));
   unfed_ = outcome.unfed_token;
   const double decode_seconds = r.stats.decode_seconds, first = r.stats.time_to_first_token;
-  r.stats = stats;
+  r.stats = turn.stats;
   r.stats.generated_tokens = int64_t(r.ids.size());
   r.stats.decode_seconds = decode_seconds;
-  r.stats.time_to_first_token = stats.prefill_seconds + first;
+  r.stats.time_to_first_token = turn.stats.prefill_seconds + first;
+  if (turn.joins_conversation) {
+    ResolvedMessage answer;
+    answer.chat.role = "assistant";
+    answer.chat.content.push_back(text::ContentPart{text::ContentPart::Type::kText, r.text, {}});
+    conversation_.push_back(std::move(answer));
+  }
   return r;
 }
 
-GenerationResult ChatSession::chat(const std::vector<Message>& messages, const TurnOptions& options) {
+std::unique_ptr<PendingTurn> ChatSession::begin_chat(const std::vector<Message>& messages, const TurnOptions& options) {
   std::vector<ResolvedMessage> candidate = conversation_;
   for (const Message& m : messages) candidate.push_back(resolve_message(*model_, m));
   const PromptPlan plan = plan_prompt(*model_, candidate);
   check_budget(int64_t(plan.ids.size()), options);
   GenerationStats stats;
-  const Tensor logits = sync_to(plan, options, stats);
+  Tensor logits = sync_to(plan, options, stats);
   conversation_ = std::move(candidate);
-  GenerationResult result = decode_answer(logits, plan.ids, options, stats);
-  ResolvedMessage answer;
-  answer.chat.role = "assistant";
-  answer.chat.content.push_back(text::ContentPart{text::ContentPart::Type::kText, result.text, {}});
-  conversation_.push_back(std::move(answer));
-  return result;
+  std::unique_ptr<PendingTurn> turn = pending_turn(std::move(logits), plan.ids, options, stats);
+  turn->joins_conversation = true;
+  return turn;
+}
+
+GenerationResult ChatSession::chat(const std::vector<Message>& messages, const TurnOptions& options) {
+  std::unique_ptr<PendingTurn> turn = begin_chat(messages, options);
+  return end_turn(*turn, decode(*model_->text, state_, turn->first_logits.data<float>(), turn->request));
 }
 
 RawPrompt ChatSession::raw_prompt(const std::vector<int32_t>& ids, const std::vector<Image>& images) const {
@@ -205,15 +218,21 @@ RawPrompt ChatSession::raw_prompt(const std::vector<int32_t>& ids, const std::ve
   return raw;
 }
 
-GenerationResult ChatSession::continue_ids(const std::vector<int32_t>& ids, const std::vector<Image>& images,
-                                           const TurnOptions& options) {
+std::unique_ptr<PendingTurn> ChatSession::begin_ids(const std::vector<int32_t>& ids, const std::vector<Image>& images,
+                                                    const TurnOptions& options) {
   const RawPrompt raw = raw_prompt(ids, images);
   const PromptPlan& plan = raw.plan;
   check_budget(int64_t(plan.ids.size()), options);
   GenerationStats stats;
-  const Tensor logits = sync_to(plan, options, stats);
+  Tensor logits = sync_to(plan, options, stats);
   conversation_.clear();  // raw ids are outside any chat template
-  return decode_answer(logits, plan.ids, options, stats);
+  return pending_turn(std::move(logits), plan.ids, options, stats);
+}
+
+GenerationResult ChatSession::continue_ids(const std::vector<int32_t>& ids, const std::vector<Image>& images,
+                                           const TurnOptions& options) {
+  std::unique_ptr<PendingTurn> turn = begin_ids(ids, images, options);
+  return end_turn(*turn, decode(*model_->text, state_, turn->first_logits.data<float>(), turn->request));
 }
 
 Tensor ChatSession::feed(const std::vector<int32_t>& ids, const std::vector<Image>& images,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/conversation.h"
+#include "engine/generator.h"
 #include "engine/loaded_model.h"
 #include "engine/prefill.h"
 #include "lightvl/generation.h"
@@ -26,6 +27,16 @@ struct TurnOptions {
   std::function<bool(int64_t, int64_t)> on_prefill;  // prefill progress (done, total); false cancels
   int64_t chunk_tokens = 512;
   uint64_t memory_budget = 0;                        // bytes for state + KV + activations; 0 = no check
+};
+
+// A turn whose prompt is in the state and whose answer is still to be generated: what the batched
+// generator decodes together with other sessions' turns. Heap-allocated (the request points into it).
+struct PendingTurn {
+  Tensor first_logits;                // [1, vocab] f32 on the host: the logits after the prompt
+  std::unique_ptr<TextStream> text;   // incremental detokenizer (null without a tokenizer)
+  DecodeRequest request;              // sampling and stopping for the answer
+  GenerationStats stats;              // prefill figures so far
+  bool joins_conversation = false;    // a chat turn: the answer is appended to the conversation
 };
 
 // Raw ids with their images resolved and placeholders expanded (see ChatSession::continue_ids).
@@ -50,6 +61,17 @@ class ChatSession {
   GenerationResult continue_ids(const std::vector<int32_t>& ids, const std::vector<Image>& images,
                                 const TurnOptions& options);
 
+  // The two halves of chat() / continue_ids(), for callers that decode several sessions together:
+  // begin_* prefills the prompt and returns the pending turn; the caller runs a SequenceDecoder over
+  // state() with turn->request; end_turn() records the outcome and returns the result. `options` must
+  // outlive the turn.
+  std::unique_ptr<PendingTurn> begin_chat(const std::vector<Message>& messages, const TurnOptions& options);
+  std::unique_ptr<PendingTurn> begin_ids(const std::vector<int32_t>& ids, const std::vector<Image>& images,
+                                         const TurnOptions& options);
+  GenerationResult end_turn(PendingTurn& turn, DecodeOutcome outcome);
+  text::HybridState& state() { return state_; }
+  const LoadedModel& model() const { return *model_; }
+
   // Feeds raw ids (placeholders expanded for `images`) and returns their logits (see prefill).
   Tensor feed(const std::vector<int32_t>& ids, const std::vector<Image>& images, const PrefillOptions& options);
 
@@ -65,8 +87,8 @@ class ChatSession {
  private:
   // Brings the state to `ids` (feeding what is missing) and returns the logits of the last position.
   Tensor sync_to(const PromptPlan& plan, const TurnOptions& options, GenerationStats& stats);
-  GenerationResult decode_answer(const Tensor& last_logits, const std::vector<int32_t>& prompt,
-                                 const TurnOptions& options, GenerationStats stats);
+  std::unique_ptr<PendingTurn> pending_turn(Tensor first_logits, const std::vector<int32_t>& prompt,
+                                            const TurnOptions& options, GenerationStats stats) const;
   void check_budget(int64_t prompt_tokens, const TurnOptions& options) const;
   RawPrompt raw_prompt(const std::vector<int32_t>& ids, const std::vector<Image>& images) const;
 

@@ -25,76 +25,87 @@ bool contains(const std::vector<int32_t>& v, int32_t x) { return std::find(v.beg
 
 }  // namespace
 
-DecodeOutcome decode(const text::TextModel& model, text::HybridState& state, const float* first_logits,
-                     const DecodeRequest& request) {
-  const GenerationConfig& config = *request.config;
-  Sampler sampler(config);
-  StopMatcher stops(request.text ? config.stop_strings : std::vector<std::string>{});
-  const int64_t vocab = model.spec().vocab_size;
-  std::vector<float> logits(first_logits, first_logits + vocab);
-  std::vector<int32_t> history = request.history;
+SequenceDecoder::SequenceDecoder(const DecodeRequest& request, int64_t vocab, const float* first_logits,
+                                 int64_t position)
+    : request_(&request),
+      vocab_(vocab),
+      position_(position),
+      logits_(first_logits, first_logits + vocab),
+      history_(request.history),
+      sampler_(std::make_unique<Sampler>(*request.config)),
+      stops_(std::make_unique<StopMatcher>(request.text ? request.config->stop_strings : std::vector<std::string>{})),
+      start_(Clock::now()) {
+  out_.result.stop_reason = StopReason::kMaxTokens;
+}
 
-  DecodeOutcome out;
-  GenerationResult& r = out.result;
-  r.stop_reason = StopReason::kMaxTokens;
-  const Clock::time_point start = Clock::now();
-  auto emit = [&](int32_t id, std::string text) {
-    r.text += text;
-    if (request.on_piece && *request.on_piece) return (*request.on_piece)(StreamPiece{id, std::move(text)});
-    return true;
+SequenceDecoder::~SequenceDecoder() = default;
+SequenceDecoder::SequenceDecoder(SequenceDecoder&&) noexcept = default;
+
+bool SequenceDecoder::emit(int32_t id, std::string text) {
+  out_.result.text += text;
+  const StreamCallback* cb = request_->on_piece;
+  return !(cb && *cb) || (*cb)(StreamPiece{id, std::move(text)});
+}
+
+bool SequenceDecoder::next() {
+  if (done_) return false;
+  const GenerationConfig& config = *request_->config;
+  GenerationResult& r = out_.result;
+  auto stop = [&](StopReason reason) {
+    r.stop_reason = reason;
+    done_ = true;
+    return false;
   };
-
-  for (int32_t step = 0; step < config.max_tokens; ++step) {
-    if (request.cancel && request.cancel->load()) {
-      r.stop_reason = StopReason::kCancelled;
-      break;
+  if (steps_ >= config.max_tokens) return stop(StopReason::kMaxTokens);
+  if (request_->cancel && request_->cancel->load()) return stop(StopReason::kCancelled);
+  if (request_->max_context > 0 && position_ + 1 > request_->max_context) return stop(StopReason::kContextFull);
+  const int32_t id = sampler_->sample(logits_.data(), vocab_, history_);
+  if (steps_++ == 0) r.stats.time_to_first_token = seconds_since(start_);
+  out_.unfed_token = -1;  // the previous pending token has been fed by now
+  const bool is_end = contains(request_->end_ids, id);
+  if (is_end || contains(config.stop_ids, id)) {
+    if (config.include_stop_token) {
+      r.ids.push_back(id);
+      out_.unfed_token = id;  // kept in the ids, not fed: the next turn feeds it if its prompt has it
     }
-    if (step > 0) {  // feed the previous token to get this step's logits
-      const int32_t previous = out.unfed_token;
-      Tensor hidden = model.forward(model.embed({previous}), state);
-      Tensor host_row(DType::kF32, {1, vocab}, logits.data(), nullptr);
-      ops::copy(model.logits(hidden), host_row);
-      out.unfed_token = -1;
-    }
-    if (request.max_context > 0 && state.position() + 1 > request.max_context) {
-      r.stop_reason = StopReason::kContextFull;
-      break;
-    }
-    const int32_t id = sampler.sample(logits.data(), vocab, history);
-    if (step == 0) r.stats.time_to_first_token = seconds_since(start);
-    const bool is_end = contains(request.end_ids, id);
-    if (is_end || contains(config.stop_ids, id)) {
-      r.stop_reason = is_end ? StopReason::kEndOfSequence : StopReason::kStopId;
-      if (config.include_stop_token) {
-        r.ids.push_back(id);
-        out.unfed_token = id;  // kept in the ids, not fed: the next turn feeds it if its prompt has it
-      }
-      break;
-    }
-    r.ids.push_back(id);
-    history.push_back(id);
-    out.unfed_token = id;
-    bool stopped = false;
-    const std::string piece = request.text ? stops.push(request.text->push(id), &stopped) : std::string();
-    if (!emit(id, piece)) {
-      r.stop_reason = StopReason::kCancelled;
-      break;
-    }
-    if (stopped) {
-      r.stop_reason = StopReason::kStopString;
-      break;
-    }
+    return stop(is_end ? StopReason::kEndOfSequence : StopReason::kStopId);
   }
-  if (request.text && r.stop_reason != StopReason::kStopString) {
+  r.ids.push_back(id);
+  history_.push_back(id);
+  out_.unfed_token = id;
+  bool stopped = false;
+  const std::string piece = request_->text ? stops_->push(request_->text->push(id), &stopped) : std::string();
+  if (!emit(id, piece)) return stop(StopReason::kCancelled);
+  if (stopped) return stop(StopReason::kStopString);
+  if (steps_ >= config.max_tokens) return stop(StopReason::kMaxTokens);  // no forward pass for a token nobody reads
+  pending_ = id;
+  return true;
+}
+
+DecodeOutcome SequenceDecoder::finish() {
+  GenerationResult& r = out_.result;
+  if (request_->text && r.stop_reason != StopReason::kStopString) {
     bool stopped = false;
-    std::string tail = stops.push(request.text->flush(), &stopped);
+    std::string tail = stops_->push(request_->text->flush(), &stopped);
     if (stopped) r.stop_reason = StopReason::kStopString;
-    tail += stopped ? std::string() : stops.flush();
+    tail += stopped ? std::string() : stops_->flush();
     if (!tail.empty()) emit(-1, tail);
   }
   r.stats.generated_tokens = int64_t(r.ids.size());
-  r.stats.decode_seconds = seconds_since(start) - r.stats.time_to_first_token;
-  return out;
+  r.stats.decode_seconds = seconds_since(start_) - r.stats.time_to_first_token;
+  return std::move(out_);
+}
+
+DecodeOutcome decode(const text::TextModel& model, text::HybridState& state, const float* first_logits,
+                     const DecodeRequest& request) {
+  SequenceDecoder decoder(request, model.spec().vocab_size, first_logits, state.position());
+  while (decoder.next()) {
+    Tensor hidden = model.forward(model.embed({decoder.pending_token()}), state);
+    Tensor host_row(DType::kF32, {1, model.spec().vocab_size}, decoder.logits(), nullptr);
+    ops::copy(model.logits(hidden), host_row);
+    decoder.fed();
+  }
+  return decoder.finish();
 }
 
 }  // namespace lightvl::engine

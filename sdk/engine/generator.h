@@ -2,6 +2,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -38,6 +40,42 @@ struct DecodeOutcome {
   // The last kept token, sampled but not yet fed through the state (feeding it would cost a forward pass
   // nobody may need); the caller feeds it before anything else. −1 when none.
   int32_t unfed_token = -1;
+};
+
+// Sampling, stopping and streaming for one sequence, one token at a time; the caller runs the model.
+// Protocol: construct with the logits after the prompt; then repeatedly call next(): it samples from the
+// current logits and returns true when the sequence goes on, with the token to feed in pending_token();
+// the caller feeds it (alone, or batched with other sequences) and writes the new logits to logits().
+// When next() returns false, finish() gives the outcome (the last kept token is never fed: unfed_token).
+class SequenceDecoder {
+ public:
+  // Throws Error(kInvalidArgument) for an invalid config. `request` must outlive the decoder.
+  SequenceDecoder(const DecodeRequest& request, int64_t vocab, const float* first_logits, int64_t position);
+  ~SequenceDecoder();
+  SequenceDecoder(SequenceDecoder&&) noexcept;
+
+  bool next();
+  int32_t pending_token() const { return pending_; }
+  float* logits() { return logits_.data(); }
+  // Call after feeding pending_token(): the sequence is one position longer.
+  void fed() { ++position_; pending_ = -1; }
+  DecodeOutcome finish();
+
+ private:
+  bool emit(int32_t id, std::string text);
+
+  const DecodeRequest* request_;
+  int64_t vocab_;
+  int64_t position_;
+  std::vector<float> logits_;
+  std::vector<int32_t> history_;
+  std::unique_ptr<class Sampler> sampler_;
+  std::unique_ptr<class StopMatcher> stops_;
+  DecodeOutcome out_;
+  int32_t pending_ = -1;
+  int32_t steps_ = 0;
+  bool done_ = false;
+  std::chrono::steady_clock::time_point start_;
 };
 
 // Generates from `first_logits` (the logits after the prompt, [vocab] f32), continuing `state`.

@@ -16,6 +16,7 @@
 namespace lightvl {
 
 class Session;
+class BatchGenerator;
 namespace engine {
 struct LoadedModel;
 }
@@ -126,6 +127,7 @@ class Model {
 
  private:
   friend class Session;
+  friend class BatchGenerator;
   Model() = default;
   std::unique_ptr<engine::LoadedModel> loaded_;
   ModelInfo info_;

@@ -1,0 +1,71 @@
+// Continuous batching. Each entry owns a ChatSession (its state and conversation), the pending turn of its
+// request and the SequenceDecoder that samples it; the entry is heap-allocated because the decoder's
+// request points at the entry's config and callback. A step asks every decoder for its next token
+// (sampling from the logits of the previous step), retires the finished ones, then feeds the others'
+// tokens together and hands each its row of logits.
+#include "engine/batch_generator.h"
+
+#include "ops/device_memory.h"
+
+namespace lightvl::engine {
+
+struct BatchGenerator::Entry {
+  int64_t id = 0;
+  GenerationConfig config;
+  StreamCallback on_piece;
+  TurnOptions options;
+  std::unique_ptr<ChatSession> session;
+  std::unique_ptr<PendingTurn> turn;
+  std::unique_ptr<SequenceDecoder> decoder;
+};
+
+BatchGenerator::BatchGenerator(const LoadedModel& model) : model_(&model) {}
+BatchGenerator::~BatchGenerator() = default;
+
+int64_t BatchGenerator::add(const std::vector<Message>& messages, const GenerationConfig& config,
+                            StreamCallback on_piece) {
+  auto e = std::make_unique<Entry>();
+  e->config = config;
+  e->on_piece = std::move(on_piece);
+  e->options.config = &e->config;
+  e->options.on_piece = &e->on_piece;
+  e->session = std::make_unique<ChatSession>(*model_);
+  e->turn = e->session->begin_chat(messages, e->options);
+  e->decoder = std::make_unique<SequenceDecoder>(e->turn->request, model_->text->spec().vocab_size,
+                                                 e->turn->first_logits.data<float>(), e->session->state().position());
+  e->id = next_id_++;
+  entries_.push_back(std::move(e));
+  return entries_.back()->id;
+}
+
+std::vector<std::pair<int64_t, GenerationResult>> BatchGenerator::step() {
+  std::vector<std::pair<int64_t, GenerationResult>> finished;
+  std::vector<std::unique_ptr<Entry>> going;
+  std::vector<int32_t> tokens;
+  text::SequenceBatch batch;
+  for (std::unique_ptr<Entry>& e : entries_) {
+    if (!e->decoder->next()) {
+      finished.emplace_back(e->id, e->session->end_turn(*e->turn, e->decoder->finish()));
+      continue;
+    }
+    tokens.push_back(e->decoder->pending_token());
+    batch.states.push_back(&e->session->state());
+    batch.rows.push_back(1);
+    going.push_back(std::move(e));
+  }
+  entries_ = std::move(going);
+  if (entries_.empty()) return finished;
+
+  const text::TextModel& model = *model_->text;
+  const int64_t vocab = model.spec().vocab_size;
+  Tensor host = Tensor::zeros(DType::kF32, {int64_t(entries_.size()), vocab});
+  ops::copy(model.logits(model.forward_batch(model.embed(tokens), batch)), host);
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    std::copy(host.data<float>() + int64_t(i) * vocab, host.data<float>() + int64_t(i + 1) * vocab,
+              entries_[i]->decoder->logits());
+    entries_[i]->decoder->fed();
+  }
+  return finished;
+}
+
+}  // namespace lightvl::engine

@@ -34,6 +34,7 @@ void validate(const CaptionOptions& o) {
   }
   if (o.output.empty()) throw Error(ErrorCode::kInvalidArgument, "pass --output FILE (.jsonl or .csv)");
   if (o.workers < 1) throw Error(ErrorCode::kInvalidArgument, "--workers must be at least 1");
+  if (o.batch < 1) throw Error(ErrorCode::kInvalidArgument, "--batch must be at least 1");
   if (o.max_image_mb < 1) throw Error(ErrorCode::kInvalidArgument, "--max-image-mb must be at least 1");
 }
 
@@ -88,7 +89,8 @@ void caption_images(const CaptionOptions& o, std::shared_ptr<const Model> model,
   PreparePool pool(model, std::move(todo), prepare);
 
   CaptionRequest request{o.prompt, o.system, o.generation};
-  std::unique_ptr<CaptionScheduler> scheduler = make_sequential_scheduler(model, std::move(request));
+  std::unique_ptr<CaptionScheduler> scheduler = o.batch > 1 ? make_batched_scheduler(model, std::move(request), o.batch)
+                                                             : make_sequential_scheduler(model, std::move(request));
   ProgressDisplay progress(choose_progress_style(o.quiet, stderr), total, stderr);
   SchedulerCallbacks callbacks;
   callbacks.on_record = [&](CaptionRecord record) {

@@ -38,6 +38,7 @@ struct CaptionOptions {
   bool skip_failed = false;         // keep earlier error records instead of retrying those images
   bool quiet = false;               // no progress and no summary on stderr (errors are still printed)
   int workers = 2;                  // image preparation threads
+  int batch = 8;                    // images captioned together (continuous batching); 1 = one at a time
   Backend backend = Backend::kCpu;  // where the text model computes (the vision tower is on the CPU)
   int threads = 0;                  // CPU threads of the model's kernels; 0 = all
   int64_t context = 0;              // context length; 0 = the model's

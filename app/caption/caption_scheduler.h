@@ -1,8 +1,7 @@
 // The consumer half of the caption pipeline: turns prepared images into caption records.
 //
-// CaptionScheduler is the seam for GPU continuous batching (coming with the CUDA backend): a batched
-// scheduler would take several images from the pool, keep them in flight together and emit each record
-// when its caption ends. Today there is one implementation, which captions one image at a time.
+// Two implementations: continuous batching (several images in flight in one lightvl::BatchGenerator,
+// each record emitted when its caption ends and the slot refilled at once) and one image at a time.
 #pragma once
 
 #include <functional>
@@ -49,6 +48,12 @@ class CaptionScheduler {
 // run() at a time.
 std::unique_ptr<CaptionScheduler> make_sequential_scheduler(std::shared_ptr<const Model> model,
                                                             CaptionRequest request);
+
+// Continuous batching: up to `max_batch` images captioned together (one batched forward pass per step);
+// a finished caption frees its slot for the next prepared image. Records come out in input order.
+// Not thread-safe; one run() at a time.
+std::unique_ptr<CaptionScheduler> make_batched_scheduler(std::shared_ptr<const Model> model, CaptionRequest request,
+                                                         int max_batch);
 
 // The record of an image that could not be prepared, or the fields of `prepared` common to every record
 // (path, size, mtime, hash, preparation time, error).

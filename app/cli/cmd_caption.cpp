@@ -33,6 +33,8 @@ Command add_caption(CLI::App& app) {
   sub->add_flag("--quiet,-q", o->quiet, "No progress and no summary on stderr");
   sub->add_option("--workers", o->workers, "Threads that decode and tile images ahead of the model")
       ->check(CLI::Range(1, 256))->capture_default_str();
+  sub->add_option("--batch", o->batch, "Images captioned together (continuous batching); 1 = one at a time")
+      ->check(CLI::Range(1, 1024))->capture_default_str();
   sub->add_option("--max-image-mb", o->max_image_mb, "Image files larger than this fail without being read")
       ->check(CLI::Range(uint64_t(1), uint64_t(1) << 20))->capture_default_str();
   sub->add_option("--device", *device, "Where the model computes: cpu or cuda")

@@ -227,6 +227,21 @@ TEST_F(CaptionCli, AnImageOverTheContextFailsAlone) {
   EXPECT_FALSE(records[1].failed()) << records[1].error;
 }
 
+// Continuous batching changes how images are scheduled, not what is written: the same records, in the
+// same order, as captioning one image at a time.
+TEST_F(CaptionCli, BatchedEqualsOneAtATime) {
+  const std::string one = root_ + "/one.jsonl", batched = root_ + "/batched.jsonl";
+  ASSERT_EQ(caption(one, {folder_.dir, "-r", "--batch", "1"}).code, kSomeFailed) << log();
+  ASSERT_EQ(caption(batched, {folder_.dir, "-r", "--batch", "5"}).code, kSomeFailed) << log();
+  const auto a = test::read_records(one), b = test::read_records(batched);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].path, b[i].path);
+    EXPECT_EQ(a[i].caption, b[i].caption) << a[i].path;
+    EXPECT_EQ(a[i].error.empty(), b[i].error.empty()) << a[i].path;
+  }
+}
+
 TEST_F(CaptionCli, ListFromStandardInput) {
   const std::string list = root_ + "/list.txt";
   test::write_text(list, folder_.good[0] + "\n" + folder_.good[3] + "\n\n" + root_ + "/gone.png\n");

@@ -52,6 +52,10 @@ int run_bench(BenchCliOptions& o) {
                 r.batch_decode_tokens_per_second);
   }
   if (r.device_memory_in_use) std::printf("memory     %s in use on the GPU\n", format_bytes(r.device_memory_in_use).c_str());
+  for (const SublayerTiming& t : r.breakdown) {
+    std::printf("breakdown  %-22s %6lld tokens after %6lld: %9.3f ms\n", t.name.c_str(), (long long)t.tokens,
+                (long long)t.context, t.milliseconds);
+  }
   for (const std::string& n : r.notes) std::printf("note       %s\n", n.c_str());
   return 0;
 }
@@ -70,6 +74,7 @@ Command add_bench(CLI::App& app) {
   sub->add_option("--chunk", o->bench.chunk_tokens, "Prefill chunk size")->capture_default_str();
   sub->add_option("--batch", o->bench.batch, "Sequences decoded together (0 = skip)")->capture_default_str();
   sub->add_flag("--f32", o->f32, "CUDA: f32 activations instead of bf16");
+  sub->add_flag("--breakdown", o->bench.breakdown, "Also time each sublayer kind alone (prefill chunk and decode)");
   return [o] { return run_bench(*o); };
 }
 

@@ -15,6 +15,10 @@
 #include "engine/prefill.h"
 #include "ops/device_memory.h"
 #include "ops/devices.h"
+#include "ops/random_fill.h"
+#include "text/backbone/lightning_attention_layer.h"
+#include "text/backbone/moe_block.h"
+#include "text/backbone/softmax_attention_layer.h"
 #include "text/backbone/synthetic_weights.h"
 
 namespace lightvl {
@@ -108,6 +112,52 @@ double batched_decode(const text::TextModel& model, const text::HybridState& sta
   return double(batch) * steps / since(start);
 }
 
+// Milliseconds per call of `body`, averaged over a few calls after one warm-up, device synchronised.
+template <typename Body>
+double time_ms(Device device, Body&& body) {
+  body();
+  ops::synchronize(device);
+  constexpr int kRepeats = 3;
+  const Clock::time_point start = Clock::now();
+  for (int i = 0; i < kRepeats; ++i) body();
+  ops::synchronize(device);
+  return 1e3 * since(start) / kRepeats;
+}
+
+// Each sublayer kind alone on random activations: `tokens` new positions after `context` earlier ones
+// (the KV cache holds `context` rows; lightning states are as cheap at any context).
+std::vector<SublayerTiming> sublayer_breakdown(const text::TextModel& model, int64_t tokens, int64_t context,
+                                               uint64_t seed) {
+  const text::BackboneSpec& spec = model.spec();
+  const Device device = model.device();
+  Tensor x = ops::empty(model.activation_dtype(), {tokens, spec.hidden_size}, device);
+  ops::fill_uniform(x, -1.0f, 1.0f, seed);
+  text::HybridState state(spec, device, model.activation_dtype());
+  state.reserve(context + tokens);
+  const text::SequenceBatch batch{{&state}, {tokens}};
+  std::vector<SublayerTiming> out;
+  for (size_t i = 0; i < spec.layers.size(); ++i) {
+    const text::LayerWeights& w = model.weights().layers[i];
+    if (spec.layers[i].kind == text::AttentionKind::kLightning) {
+      if (std::any_of(out.begin(), out.end(), [](const SublayerTiming& t) { return t.name == "lightning attention"; })) continue;
+      out.push_back({"lightning attention", tokens, context, time_ms(device, [&] {
+                       text::lightning_attention_layer(spec, i, std::get<text::LightningWeights>(w.attention), x, batch);
+                     })});
+    } else {
+      out.push_back({"softmax attention", tokens, context, time_ms(device, [&] {
+                       state.kv_cache(i).length = context;  // attend over `context` earlier positions each time
+                       text::softmax_attention_layer(spec, i, std::get<text::SoftmaxWeights>(w.attention), x, batch);
+                     })});
+      break;
+    }
+  }
+  const text::LayerWeights& first = model.weights().layers[0];
+  out.push_back({"moe", tokens, context, time_ms(device, [&] { text::moe_block(spec, first.moe, x); })});
+  out.push_back({"lm_head (last row)", tokens, context,
+                 time_ms(device, [&] { model.logits(x.slice_rows(tokens - 1, tokens)); })});
+  return out;
+}
+
 }  // namespace
 
 BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
@@ -176,6 +226,13 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
       if (o.batch > 0) {
         r.batch = o.batch;
         r.batch_decode_tokens_per_second = batched_decode(*model, state, logits, o.batch, o.decode_tokens);
+      }
+    }
+  }
+  if (o.breakdown) {
+    for (int64_t tokens : {int64_t(1), std::min<int64_t>(o.contexts.empty() ? 4096 : o.contexts[0], o.chunk_tokens)}) {
+      for (const SublayerTiming& t : sublayer_breakdown(*model, tokens, tokens == 1 ? 4096 : 0, o.seed)) {
+        r.breakdown.push_back(t);
       }
     }
   }

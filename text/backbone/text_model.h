@@ -37,6 +37,8 @@ class TextModel {
   // Where weights live and the model computes; states for it must be made on the same device.
   Device device() const { return device_; }
   DType activation_dtype() const { return activation_; }
+  // The weights (views; on the model's device), for tools that run single layers (benchmarks).
+  const BackboneWeights& weights() const { return weights_; }
 
   // Token embeddings [T, hidden] of `ids`, on the model's device, in the activation dtype. Throws Error(kInvalidArgument) for ids outside the vocab.
   Tensor embed(const std::vector<int32_t>& ids) const;

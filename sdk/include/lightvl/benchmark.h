@@ -18,6 +18,15 @@ struct BenchmarkOptions {
   int32_t batch = 32;                 // sequences decoded together in the batched figure (0 = skip)
   int64_t chunk_tokens = 4096;        // prefill chunk
   uint64_t seed = 1;
+  bool breakdown = false;             // also time each sublayer kind alone (where the time goes)
+};
+
+// Time of one sublayer kind for one forward of `tokens` new positions (after `context` earlier ones).
+struct SublayerTiming {
+  std::string name;   // "lightning attention", "softmax attention", "moe", "lm_head", "norms+residual"
+  int64_t tokens = 0;
+  int64_t context = 0;
+  double milliseconds = 0;  // per layer of that kind (lm_head: once)
 };
 
 struct PrefillFigure {
@@ -40,6 +49,7 @@ struct BenchmarkReport {
   double bandwidth_utilisation = 0;    // bytes per token · tokens/s / peak bandwidth (0 when unknown)
   double peak_bandwidth = 0, peak_flops = 0;  // the hardware limits used (bytes/s, bf16 FLOP/s)
   uint64_t device_memory_in_use = 0;   // bytes in use on the GPU at the end (caching allocator included)
+  std::vector<SublayerTiming> breakdown;  // with BenchmarkOptions::breakdown
   std::vector<std::string> notes;      // what was not measured and why
 };
 

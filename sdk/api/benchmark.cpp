@@ -200,6 +200,13 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
   const text::BackboneSpec& spec = model->spec();
   engine::PrefillOptions prefill;
   prefill.chunk_tokens = o.chunk_tokens;
+  {  // Warm-up, not timed: the first calls grow the caching allocator and let cuBLAS pick its kernels.
+    text::HybridState warm(spec, device, act);
+    const int64_t n = std::min<int64_t>(o.contexts.empty() ? 512 : o.contexts.front(), o.chunk_tokens);
+    engine::prefill(*model, random_ids(n, spec.vocab_size, o.seed ^ 0x5eed), warm, prefill);
+    for (int i = 0; i < 2; ++i) model->logits(model->forward(model->embed({1}), warm));
+    ops::synchronize(device);
+  }
   for (size_t i = 0; i < o.contexts.size(); ++i) {
     const int64_t c = o.contexts[i];
     text::HybridState state(spec, device, act);

@@ -23,12 +23,15 @@ class Sampler {
 
  private:
   void apply_penalties(float* logits, int64_t vocab, const std::vector<int32_t>& history) const;
+  // The token of rank `i` (0 = most likely), ranking lazily (see sampler.cpp).
+  int32_t ranked(size_t i);
 
   GenerationConfig config_;
   uint64_t seed_ = 0;
   std::mt19937_64 rng_;
   std::vector<int32_t> candidates_;
   std::vector<float> probs_;
+  size_t sorted_ = 0;  // candidates_[0, sorted_) are in rank order
 };
 
 }  // namespace lightvl::engine

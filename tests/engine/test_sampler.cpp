@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <map>
+#include <numeric>
+#include <random>
+#include <tuple>
 
 #include "core/error.h"
 #include "engine/sampler.h"
@@ -103,6 +106,67 @@ TEST(Sampler, PenaltiesChangeOnlySeenTokens) {
   EXPECT_EQ(g.sample(y.data(), 3, {1, 1, 2}), 2);  // 3 − 0.5 − 1.2 = 1.3; 2.5 − 0.5 − 0.6 = 1.4
   EXPECT_NEAR(y[1], 1.3f, 1e-6);
   EXPECT_NEAR(y[2], 1.4f, 1e-6);
+}
+
+// The lazy ranking must pick exactly what ranking the whole vocabulary (stable sort, lower id first on
+// ties) picks: same kept set, same order, so the same draw gives the same token.
+int32_t reference_sample(const std::vector<float>& z, const GenerationConfig& c, std::mt19937_64& rng) {
+  const float mx = *std::max_element(z.begin(), z.end());
+  std::vector<float> p(z.size());
+  double total = 0;
+  for (size_t i = 0; i < z.size(); ++i) total += (p[i] = std::exp((z[i] - mx) / c.temperature));
+  for (float& x : p) x = float(x / total);
+  std::vector<int32_t> order(z.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return p[size_t(a)] > p[size_t(b)]; });
+  size_t keep = order.size();
+  if (c.top_k > 0) keep = std::min(keep, size_t(c.top_k));
+  if (c.top_p < 1.0f) {
+    double cum = 0;
+    for (size_t i = 0; i < keep; ++i) {
+      cum += p[size_t(order[i])];
+      if (cum >= c.top_p) {
+        keep = i + 1;
+        break;
+      }
+    }
+  }
+  if (c.min_p > 0) {
+    size_t i = 1;
+    while (i < keep && p[size_t(order[i])] >= c.min_p * p[size_t(order[0])]) ++i;
+    keep = i;
+  }
+  double kept = 0;
+  for (size_t i = 0; i < keep; ++i) kept += p[size_t(order[i])];
+  double draw = std::uniform_real_distribution<double>(0.0, kept)(rng);
+  for (size_t i = 0; i < keep; ++i) {
+    draw -= p[size_t(order[i])];
+    if (draw < 0) return order[i];
+  }
+  return order[keep - 1];
+}
+
+TEST(Sampler, LazyRankingEqualsAFullSort) {
+  std::mt19937 gen(5);
+  std::normal_distribution<float> noise(0.0f, 3.0f);
+  std::vector<float> z(5000);
+  for (float& x : z) x = std::round(noise(gen) * 4.0f) / 4.0f;  // many exact ties
+  for (const auto& [k, p, m] : {std::tuple{0, 0.9f, 0.0f}, {50, 1.0f, 0.0f}, {0, 0.999f, 0.0f}, {200, 0.95f, 0.01f},
+                                {0, 1.0f, 0.02f}}) {
+    GenerationConfig c;
+    c.top_k = k;
+    c.top_p = p;
+    c.min_p = m;
+    c.temperature = 1.3f;
+    c.seed = 77;
+    Sampler s(c);
+    std::mt19937_64 rng(77);
+    for (int draw = 0; draw < 300; ++draw) {
+      std::vector<float> logits = z;
+      ASSERT_EQ(s.sample(logits.data(), int64_t(logits.size()), {}), reference_sample(z, c, rng))
+          << "top_k " << k << " top_p " << p << " min_p " << m << " draw " << draw;
+    }
+  }
 }
 
 TEST(Sampler, RejectsInvalidSettings) {

@@ -2,6 +2,7 @@
 // display: loading (and refusing a broken folder), streaming, stop, the context meter with attachments,
 // overflow and memory-budget refusals, regenerate/edit, PDF pages as images, and conversations that
 // survive a restart and are replayed into a fresh Session.
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -161,9 +162,18 @@ class ChatControllerTest : public QObject {
     QVERIFY(c);
     QSignalSpy notices(c.get(), &ChatController::notice);
     QSignalSpy restored(c.get(), &ChatController::draft_restored);
-    QVERIFY(c->attach_file(source_path("tests/fixtures/documents/notes.md")));
+    // A long document keeps the worker busy counting its tokens while send() queues the turn, so the
+    // stop below reliably arrives before the turn starts (the turn then refuses to run at all).
+    QString text;
+    for (int i = 0; i < 120; ++i) text += QString("Line %1 of a long document about lighthouses.\n").arg(i);
+    const QString long_doc = root.path() + "/long.txt";
+    QFile file(long_doc);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(text.toUtf8());
+    file.close();
+    QVERIFY(c->attach_file(long_doc));
     QVERIFY(c->send("Read this"));
-    c->stop();  // before the worker starts: the first prefill callback cancels
+    c->stop();  // the turn is still queued behind the count: it is stopped before it begins
     QVERIFY(notices.wait(kWaitMs));
     QVERIFY(notices[0].at(0).toString().contains("Stopped before the answer began"));
     QCOMPARE(restored.size(), 1);

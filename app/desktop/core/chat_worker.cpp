@@ -160,6 +160,10 @@ void ChatWorker::run_turn(const TurnRequest& r) {
     emit turn_failed("No model is loaded: choose a model folder first.", false);
     return;
   }
+  if (stop_.load()) {  // stopped while queued: the promise of clear_stop() holds however fast the prefill is
+    emit turn_failed("Stopped before the answer began.", true);
+    return;
+  }
   try {
     const QStringList wanted = fingerprints(r.system_prompt, r.history);
     std::vector<Message> messages = sync_history(r.conversation_id, wanted, r.system_prompt, r.history);

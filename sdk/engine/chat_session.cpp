@@ -207,13 +207,12 @@ RawPrompt ChatSession::raw_prompt(const std::vector<int32_t>& ids, const std::ve
   if (unfed_ >= 0) raw.plan.ids.push_back(unfed_);
   const int64_t base = int64_t(raw.plan.ids.size());
   raw.plan.ids.insert(raw.plan.ids.end(), expanded.begin(), expanded.end());
-  size_t pos = 0;
+  for (int64_t offset : image_run_offsets(expanded, model_->image_token_id, counts)) {
+    raw.plan.image_offsets.push_back(base + offset);
+  }
   for (size_t i = 0; i < raw.images.size(); ++i) {
-    while (pos < expanded.size() && expanded[pos] != model_->image_token_id) ++pos;
-    raw.plan.image_offsets.push_back(base + int64_t(pos));
     raw.plan.images.push_back(&raw.images[i]);
     raw.plan.image_tokens += counts[i];
-    pos += size_t(counts[i]);
   }
   return raw;
 }

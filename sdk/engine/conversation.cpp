@@ -104,14 +104,7 @@ PromptPlan plan_prompt(const LoadedModel& model, const std::vector<ResolvedMessa
     return plan;
   }
   plan.ids = expand_image_placeholders(ids, model.image_token_id, tokens_per_image);
-  // Offsets: images are laid out in order, each a run of exactly its token count (adjacent images make
-  // one longer run, so walk by counts rather than by runs).
-  size_t pos = 0;
-  for (int64_t n : tokens_per_image) {
-    while (pos < plan.ids.size() && plan.ids[pos] != model.image_token_id) ++pos;
-    plan.image_offsets.push_back(int64_t(pos));
-    pos += size_t(n);
-  }
+  plan.image_offsets = image_run_offsets(plan.ids, model.image_token_id, tokens_per_image);
   return plan;
 }
 

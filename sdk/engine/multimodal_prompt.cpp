@@ -85,6 +85,18 @@ void merge_image_embeddings(const std::vector<int32_t>& expanded_ids, int32_t im
   }
 }
 
+std::vector<int64_t> image_run_offsets(const std::vector<int32_t>& expanded_ids, int32_t image_token_id,
+                                       const std::vector<int64_t>& tokens_per_image) {
+  std::vector<int64_t> offsets;
+  size_t pos = 0;
+  for (int64_t n : tokens_per_image) {
+    while (pos < expanded_ids.size() && expanded_ids[pos] != image_token_id) ++pos;
+    offsets.push_back(int64_t(pos));
+    pos += size_t(n);
+  }
+  return offsets;
+}
+
 MultimodalPrompt build_multimodal_prompt(const text::TextModel& model, const std::vector<int32_t>& ids,
                                          int32_t image_token_id, const std::vector<Tensor>& images) {
   require(!ids.empty(), ErrorCode::kInvalidArgument, "the prompt is empty");
@@ -95,11 +107,7 @@ MultimodalPrompt build_multimodal_prompt(const text::TextModel& model, const std
     p.image_tokens.push_back(image.dim(0));
   }
   p.ids = expand_image_placeholders(ids, image_token_id, p.image_tokens);
-  for (size_t t = 0, image = 0; t < p.ids.size(); ++t) {
-    if (p.ids[t] != image_token_id) continue;
-    p.image_offset.push_back(int64_t(t));
-    t += size_t(p.image_tokens[image++]) - 1;  // skip the rest of this image's run
-  }
+  p.image_offset = image_run_offsets(p.ids, image_token_id, p.image_tokens);
   p.embeddings = model.embed(p.ids);
   merge_image_embeddings(p.ids, image_token_id, images, p.embeddings);
   return p;

@@ -40,6 +40,12 @@ int64_t count_image_placeholders(const std::vector<int32_t>& ids, int32_t image_
 std::vector<int32_t> expand_image_placeholders(const std::vector<int32_t>& ids, int32_t image_token_id,
                                                const std::vector<int64_t>& tokens_per_image);
 
+// Where each image's run starts in `expanded_ids` (the output of expand_image_placeholders for the same
+// counts). Images are laid out in order, each a run of exactly its count; adjacent images make one longer
+// run, so the walk goes by counts, not by runs. Never throws.
+std::vector<int64_t> image_run_offsets(const std::vector<int32_t>& expanded_ids, int32_t image_token_id,
+                                       const std::vector<int64_t>& tokens_per_image);
+
 // Masked scatter: the k-th position of `expanded_ids` holding `image_token_id` receives row k of the
 // images concatenated in order. embeddings: [expanded_ids.size(), hidden] f32, modified in place; each
 // image: [N_i, hidden] f32. Throws Error(kInvalidArgument) when the placeholder positions and the image

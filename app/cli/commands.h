@@ -22,5 +22,6 @@ Command add_template(CLI::App& app);    // lightvl template --model DIR --messag
 Command add_bench(CLI::App& app);         // lightvl bench [--model DIR] [--device cuda|cpu] [--contexts L]
 Command add_image_tokens(CLI::App& app);  // lightvl image-tokens --model DIR --image F
 Command add_caption(CLI::App& app);  // lightvl caption --model DIR INPUT... --output F [--format csv] [--recursive]
+Command add_eval(CLI::App& app);     // lightvl eval --model DIR --data F.jsonl [--tasks L] [--buckets L] [--limit N] [--json]
 
 }  // namespace lightvl::cli

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add(lightvl::cli::add_image_tokens);
   add(lightvl::cli::add_bench);
   add(lightvl::cli::add_caption);
+  add(lightvl::cli::add_eval);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -258,17 +258,25 @@ def draw_shape(draw, s):
         draw.polygon(star_points(s.cx, s.cy, s.radius), fill=fill)
 
 
-def draw_code(draw, scene):
-    """The code in the 5 x 7 font, each font pixel a square of `scale` pixels, centred."""
+def code_layout(scene):
+    """Where the code's characters go: (scale, [(x0, y0, x1, y1) box of each character]); each font pixel
+    is a square of `scale` pixels and the line is centred."""
     scale = max(2, min(scene.width // (6 * len(scene.text)), scene.height // 10))
     advance = 6 * scale
     left = (scene.width - advance * len(scene.text) + scale) // 2
     top = (scene.height - 7 * scale) // 2
-    for i, ch in enumerate(scene.text):
+    return scale, [(left + i * advance, top, left + i * advance + 5 * scale, top + 7 * scale)
+                   for i in range(len(scene.text))]
+
+
+def draw_code(draw, scene):
+    """The code in the 5 x 7 font (code_layout)."""
+    scale, boxes = code_layout(scene)
+    for ch, (left, top, _, _) in zip(scene.text, boxes):
         for y, row in enumerate(GLYPHS[ch].split("/")):
             for x, bit in enumerate(row):
                 if bit == "#":
-                    x0, y0 = left + i * advance + x * scale, top + y * scale
+                    x0, y0 = left + x * scale, top + y * scale
                     draw.rectangle([x0, y0, x0 + scale - 1, y0 + scale - 1], fill=COLOURS[scene.text_colour])
 
 
@@ -490,11 +498,16 @@ def make_document(rng, words, num_facts=None):
     return Document(name, text, facts, positions)
 
 
-def doc_turn(rng, document):
-    index = rng.randrange(len(document.facts))
+def doc_turn(rng, document, index=None):
+    index = rng.randrange(len(document.facts)) if index is None else index
     f = document.facts[index]
     return Turn("doc", f.question, f.answer, {"answer": normalise(f.answer), "fact_kind": f.kind,
                                               "depth": round(document.positions[index], 4)})
+
+
+def doc_turns(rng, document, count):
+    """`count` questions about distinct facts of `document` (fewer if it has fewer facts)."""
+    return [doc_turn(rng, document, i) for i in rng.sample(range(len(document.facts)), min(count, len(document.facts)))]
 
 # --------------------------------------------------------------------------------------------------
 # Examples: training conversations and evaluation records
@@ -534,9 +547,10 @@ def scene_for(style, rng):
     return {"grid": grid_scene, "count": count_scene, "text": text_scene}[style](rng)
 
 
-def train_conversation(split, seed, index, doc_words=(150, 1400), max_turns=4):
-    """Training example `index`: a scene with a caption and/or several questions, or a document with 1-3
-    questions, or the model's self-description."""
+def train_conversation(split, seed, index, doc_words=(150, 1400), max_turns=7):
+    """Training example `index`: a scene with a caption and/or 2-7 questions, or a document with 2-5
+    questions about distinct facts, or the model's self-description. Several answers per picture or
+    document: the expensive part of a conversation (the image tokens, the document) is paid once."""
     rng = example_rng(split, seed, index)
     kind = weighted_choice(rng, TRAIN_MIX)
     eid = f"{split}-{seed}-{index:07d}"
@@ -544,13 +558,12 @@ def train_conversation(split, seed, index, doc_words=(150, 1400), max_turns=4):
         return Example(eid, None, None, [about_turn(rng)])
     if kind == "document":
         document = make_document(rng, rng.randint(*doc_words))
-        turns = [doc_turn(rng, document) for _ in range(rng.randint(1, 3))]
-        return Example(eid, None, document, turns)
+        return Example(eid, None, document, doc_turns(rng, document, rng.randint(2, 5)))
     scene = scene_for(kind, rng)
     pool = vqa_turns(rng, scene)
     rng.shuffle(pool)
-    turns = pool[:rng.randint(1, max_turns)]
-    if rng.random() < 0.5:
+    turns = pool[:rng.randint(2, max_turns)]
+    if rng.random() < 0.6:
         turns.insert(0 if rng.random() < 0.7 else len(turns), caption_turn(rng, scene))
     return Example(eid, scene, None, turns)
 
@@ -674,6 +687,40 @@ def dump(count, directory, split, seed, doc_words=400):
     return records
 
 
+# The document buckets of the evaluation: name -> words of document text. With the demo tokenizer a word of
+# this prose is about 1.6 tokens; `lightvl eval` reports the measured prompt tokens of every bucket.
+EVAL_BUCKETS = {"2k": 1250, "8k": 5000, "32k": 20000, "128k": 80000}
+EVAL_DOCS = {"2k": 100, "8k": 40, "32k": 20, "128k": 10}
+
+
+def write_eval_set(directory, seed=0, scenes=300, docs=None):
+    """The held-out evaluation set of the demo model card: `scenes` scene questions (a third captions) and,
+    per bucket of EVAL_BUCKETS, docs[bucket] document questions. Writes DIR/examples.jsonl (EvalRecord per
+    line), DIR/images/*.png and DIR/documents/*.txt; returns the records. Example i of a bucket comes from
+    the "heldout" stream at index (bucket's position + 1) * 1,000,000 + i, scenes from index i."""
+    docs = dict(EVAL_DOCS if docs is None else docs)
+    os.makedirs(os.path.join(directory, "images"), exist_ok=True)
+    os.makedirs(os.path.join(directory, "documents"), exist_ok=True)
+    records = []
+    for i in range(scenes):
+        rid = f"heldout-{seed}-scene-{i:05d}"
+        scene, turn = eval_scene_records("heldout", seed, i)
+        path = f"images/{rid}.png"
+        render(scene).save(os.path.join(directory, path))
+        records.append(EvalRecord(rid, turn.task, path, None, turn.prompt, turn.answer, turn.truth))
+    for b, (bucket, words) in enumerate(EVAL_BUCKETS.items()):
+        for i in range(docs.get(bucket, 0)):
+            rid = f"heldout-{seed}-{bucket}-{i:04d}"
+            document, turn = eval_document("heldout", seed, (b + 1) * 1_000_000 + i, words)
+            path = f"documents/{rid}.txt"
+            with open(os.path.join(directory, path), "w", encoding="utf-8") as f:
+                f.write(document.text)
+            records.append(EvalRecord(rid, turn.task, None, {"file": path, "name": document.name}, turn.prompt,
+                                      turn.answer, turn.truth, bucket))
+    write_jsonl(os.path.join(directory, "examples.jsonl"), [dataclasses.asdict(r) for r in records])
+    return records
+
+
 def self_check():
     """The scorers give full marks to the reference answers (run by --dump)."""
     for i in range(200):
@@ -689,17 +736,29 @@ def self_check():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dump", nargs=2, metavar=("N", "DIR"), required=True,
-                        help="write N evaluation records and N training conversations under DIR")
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--dump", nargs=2, metavar=("N", "DIR"),
+                      help="write N evaluation records and N training conversations under DIR")
+    what.add_argument("--eval-set", metavar="DIR", help="write the model card's held-out evaluation set under DIR")
+    parser.add_argument("--scenes", type=int, default=300, help="--eval-set: scene questions")
+    parser.add_argument("--docs", default=",".join(f"{k}={v}" for k, v in EVAL_DOCS.items()),
+                        help="--eval-set: document questions per bucket, e.g. 2k=100,8k=40")
     parser.add_argument("--split", default="heldout")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     self_check()
-    records = dump(int(args.dump[0]), args.dump[1], args.split, args.seed)
+    if args.eval_set:
+        docs = {k: int(v) for k, v in (item.split("=") for item in args.docs.split(",") if item)}
+        unknown = set(docs) - set(EVAL_BUCKETS)
+        if unknown:
+            parser.error(f"unknown bucket(s) {sorted(unknown)} in --docs; the buckets are {list(EVAL_BUCKETS)}")
+        records, where = write_eval_set(args.eval_set, args.seed, args.scenes, docs), args.eval_set
+    else:
+        records, where = dump(int(args.dump[0]), args.dump[1], args.split, args.seed), args.dump[1]
     tasks = {}
     for r in records:
         tasks[r.task] = tasks.get(r.task, 0) + 1
-    print(f"wrote {len(records)} records to {args.dump[1]}/examples.jsonl ({tasks}) and train.jsonl")
+    print(f"wrote {len(records)} records to {where}/examples.jsonl ({tasks})")
     return 0
 
 

@@ -1,12 +1,13 @@
 // lightvl-chat: the desktop chat app. Parses the command line, restores the settings, and shows the
-// main window over a ChatController; the model folder given with --model (or the one used last) loads
-// in the background at start-up.
+// main window over a ChatController; the model folder given with --model (or the one used last, or on
+// the first run the bundled demo model) loads in the background at start-up.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QSettings>
 
 #include "core/app_settings.h"
+#include "core/bundled_model.h"
 #include "core/chat_controller.h"
 #include "core/conversation_store.h"
 #include "lightvl/system.h"
@@ -39,7 +40,8 @@ int main(int argc, char** argv) {
   MainWindow window(&controller);
   window.show();
 
-  const QString model = parser.isSet(model_option) ? parser.value(model_option) : settings.last_model_dir;
+  QString model = parser.isSet(model_option) ? parser.value(model_option) : settings.last_model_dir;
+  if (model.isEmpty()) model = bundled_model_dir();  // the first run: the demo model answers at once
   if (!model.isEmpty() && (parser.isSet(model_option) || QDir(model).exists())) controller.load_model(model);
   return app.exec();
 }

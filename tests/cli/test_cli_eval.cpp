@@ -183,6 +183,22 @@ TEST(CliEval, LimitTasksAndBucketsFilter) {
   EXPECT_EQ(eval_json("--buckets dump")["examples"], 10);
 }
 
+// ---- the bundled demo model against transformers ------------------------------------------------------
+
+// The bundled demo model answers the CI slice of its held-out evaluation (60 scene questions, 10 questions
+// about ~2k-token documents; tests/reference/make_demo_eval_slice.py) exactly as transformers' MiniMax-VL-01
+// implementation does on the same weights: the bar is 99% agreement; on 70 records that is all of them.
+TEST(CliEval, DemoModelAnswersLikeTransformers) {
+  const std::string slice = kSource + "/tests/cli/data/demo_eval";
+  const CliResult r = run_cli("eval --model '" + kSource + "/assets/lightvl-demo-vl' --data '" + slice +
+                              "/examples.jsonl' --reference '" + slice + "/transformers_predictions.jsonl' --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const nlohmann::json report = nlohmann::json::parse(r.output);
+  const nlohmann::json& agreement = report["agreement"];
+  EXPECT_EQ(agreement["compared"], 70);
+  EXPECT_GE(agreement["fraction"].get<double>(), 0.99) << agreement.dump(1);
+}
+
 // ---- bad input --------------------------------------------------------------------------------------
 
 // The first record of the small set, with its image path made absolute (so the line works anywhere).

@@ -688,17 +688,20 @@ def dump(count, directory, split, seed, doc_words=400):
 
 
 # The document buckets of the evaluation: name -> words of document text. With the demo tokenizer a word of
-# this prose is about 1.6 tokens; `lightvl eval` reports the measured prompt tokens of every bucket.
-EVAL_BUCKETS = {"2k": 1250, "8k": 5000, "32k": 20000, "128k": 80000}
+# this prose is 1.10-1.14 tokens (measured by `lightvl eval`, which reports every bucket's mean prompt
+# tokens), so each bucket's prompts come to just under its name: 2k -> ~2.0k tokens, 128k -> ~130k.
+EVAL_BUCKETS = {"2k": 1780, "8k": 7300, "32k": 29600, "128k": 118500}
 EVAL_DOCS = {"2k": 100, "8k": 40, "32k": 20, "128k": 10}
 
 
-def write_eval_set(directory, seed=0, scenes=300, docs=None):
+def write_eval_set(directory, seed=0, scenes=300, docs=None, words=None):
     """The held-out evaluation set of the demo model card: `scenes` scene questions (a third captions) and,
     per bucket of EVAL_BUCKETS, docs[bucket] document questions. Writes DIR/examples.jsonl (EvalRecord per
     line), DIR/images/*.png and DIR/documents/*.txt; returns the records. Example i of a bucket comes from
-    the "heldout" stream at index (bucket's position + 1) * 1,000,000 + i, scenes from index i."""
+    the "heldout" stream at index (bucket's position + 1) * 1,000,000 + i, scenes from index i. `words`
+    overrides EVAL_BUCKETS' document lengths (to remake an older set)."""
     docs = dict(EVAL_DOCS if docs is None else docs)
+    buckets = dict(EVAL_BUCKETS, **(words or {}))
     os.makedirs(os.path.join(directory, "images"), exist_ok=True)
     os.makedirs(os.path.join(directory, "documents"), exist_ok=True)
     records = []
@@ -708,10 +711,10 @@ def write_eval_set(directory, seed=0, scenes=300, docs=None):
         path = f"images/{rid}.png"
         render(scene).save(os.path.join(directory, path))
         records.append(EvalRecord(rid, turn.task, path, None, turn.prompt, turn.answer, turn.truth))
-    for b, (bucket, words) in enumerate(EVAL_BUCKETS.items()):
+    for b, (bucket, length) in enumerate(buckets.items()):
         for i in range(docs.get(bucket, 0)):
             rid = f"heldout-{seed}-{bucket}-{i:04d}"
-            document, turn = eval_document("heldout", seed, (b + 1) * 1_000_000 + i, words)
+            document, turn = eval_document("heldout", seed, (b + 1) * 1_000_000 + i, length)
             path = f"documents/{rid}.txt"
             with open(os.path.join(directory, path), "w", encoding="utf-8") as f:
                 f.write(document.text)

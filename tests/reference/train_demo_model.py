@@ -30,11 +30,24 @@ Outputs:
                chat template), model-0000{1,2}-of-00002.safetensors + index; and eval.json, the greedy
                answers of the exported (bf16) weights on held-out examples, computed in PyTorch.
 
-Exact command (GPU machine, repository root, `run` carrying tests/reference/_vendor):
-    python3 tests/reference/train_demo_model.py --work build-demo/work --out build-demo/tiny-demo-vl \
-        --total-steps 4000 --minutes 5.5
-Run it again with the same arguments to resume (more --minutes each time; the schedule follows
---total-steps). --smoke runs 3 steps on a tiny batch and a 2-example evaluation, to check the plumbing.
+How the bundled model (assets/lightvl-demo-vl) was made: two stages on one H200 each (a machine is lent
+for 30 minutes, so the second stage warm-starts from the first one's export), `run` carrying
+tests/reference/_vendor (and build-demo/init, stage A's export, for stage B). MODEL_CARD.md has the figures.
+  stage A, from random weights (no vision probe yet), then resumed with a longer schedule:
+    python3 tests/reference/train_demo_model.py --workers 14 --aux-weight 0 --work build-demo/w \
+        --out build-demo/demo-vl --total-steps 2316 --minutes 19
+    python3 tests/reference/train_demo_model.py --workers 14 --aux-weight 0 --work build-demo/w \
+        --out build-demo/demo-vl --total-steps 3700 --stop-at-step 3552 --minutes 30
+  stage B, from stage A's export (copied to build-demo/init), fresh optimiser, with the vision probe:
+    python3 tests/reference/train_demo_model.py --workers 14 --init-from build-demo/init --data-offset 410624 \
+        --lr 1.5e-3 --warmup 100 --work build-demo/w2 --out build-demo/demo-vl --total-steps 2562 --minutes 30
+    python3 tests/reference/train_demo_model.py --workers 14 --init-from build-demo/init --data-offset 410624 \
+        --lr 1.5e-3 --warmup 100 --work build-demo/w2 --out build-demo/demo-vl2 --total-steps 3450 \
+        --stop-at-step 3371 --minutes 30
+(The runs themselves used --total-steps auto and --minutes, which ended them at these steps; the commands
+above stop at the same steps whatever the GPU's speed. GPU kernels are not bitwise deterministic, so a
+rerun lands near, not exactly on, the same weights.) Running the same command again resumes from
+--work's checkpoint. --smoke runs 3 steps on a tiny batch and a few-example evaluation, to check the plumbing.
 """
 
 import argparse
@@ -577,6 +590,9 @@ def main():
                              f"speed of the first {AUTO_STEPS_AFTER} steps (the log and the model card record the number)")
     parser.add_argument("--minutes", type=float, default=5.5, help="stop training after this long (then export)")
     parser.add_argument("--save-minutes", type=float, default=2.0)
+    parser.add_argument("--stop-at-step", type=int, default=0,
+                        help="stop at this step even if --minutes are left (0: no such stop); reproduces a run that a "
+                             "time limit ended")
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--prompt-weight", type=float, default=0.1)
@@ -707,7 +723,8 @@ def main():
                 state["schedule_steps"] = int(state["step"] + 0.98 * rate * left)
                 args.schedule_steps = state["schedule_steps"]
                 log(f"--total-steps auto: {rate:.2f} steps/s, schedule of {args.schedule_steps} steps")
-            if out_of_time or state["step"] >= args.schedule_steps or (args.smoke and state["step"] >= 3):
+            stop_here = args.stop_at_step and state["step"] >= args.stop_at_step
+            if out_of_time or stop_here or state["step"] >= args.schedule_steps or (args.smoke and state["step"] >= 3):
                 done = True
                 break
         if not args.smoke and (done or time.time() - last_save > args.save_minutes * 60):

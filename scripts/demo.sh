@@ -21,19 +21,21 @@ echo
 echo "== how it sees the sample image =="
 "$lightvl" image-tokens --model "$model" --image "$image"
 echo
-ask() {  # ask PROMPT [lightvl run flags...]: the question, then the model's greedy answer
-  local prompt="$1"; shift
+stats="$(mktemp)"; trap 'rm -f "$stats"' EXIT
+ask() {  # ask TRUTH PROMPT [lightvl run flags...]: the question, the model's greedy answer, the right one
+  local truth="$1" prompt="$2"; shift 2
   echo "Q: $prompt"
   printf 'A: '
-  "$lightvl" run --model "$model" "$@" --prompt "$prompt" --greedy --max-tokens 48
-  echo
+  "$lightvl" run --model "$model" "$@" --prompt "$prompt" --greedy --max-tokens 48 2>"$stats"  # prints the answer and a newline
+  echo "   (right answer: $truth; $(sed 's/^lightvl: //' "$stats"))"
 }
 echo "== questions about the sample picture =="
-ask "Describe the image." --image "$image"
-ask "What shape is on the right?" --image "$image"
+ask "a large red circle on the left and a large yellow square on the right" "Describe the image." --image "$image"
+ask "a square" "What shape is on the right?" --image "$image"
 echo
 echo "== a question about the sample document ($(wc -w < "$document") words) =="
-ask "Where does Garhal Veshalny live?" --document "$document"
+ask "Kadordale" "Where does Garhal Veshalny live?" --document "$document"
 echo
-echo "(a small demo model: it knows only shapes, colours, positions, counts and facts in documents; see"
-echo " assets/lightvl-demo-vl/MODEL_CARD.md. Point --model at a real MiniMax-VL-01 directory for the real thing.)"
+echo "(a small demo model: it knows only shapes, colours, positions, counts and facts in documents, and gets"
+echo " about one answer in three wrong; see assets/lightvl-demo-vl/MODEL_CARD.md. Point --model at a real"
+echo " MiniMax-VL-01 directory for the real model.)"

@@ -463,15 +463,18 @@ def filler_sentence(rng):
                     f"{rng.choice(FILLER_TAILS)}")
 
 
-def make_document(rng, words, num_facts=None):
+FACT_KINDS = ("code", "door", "born", "job", "home")
+
+
+def make_document(rng, words, num_facts=None, kinds=FACT_KINDS):
     """About `words` words of filler with facts about distinct invented subjects at random depths.
 
     Facts of the same kind about different subjects are the distractors: the answer is the one whose
-    subject the question names."""
+    subject the question names. `kinds` narrows the fact kinds (fewer kinds: more distractors each)."""
     num_facts = num_facts or rng.randint(3, 8)
     facts, subjects = [], set()
     while len(facts) < num_facts:
-        kind = rng.choice(("code", "door", "born", "job", "home"))
+        kind = rng.choice(kinds)
         subject = place(rng) if kind in ("code", "door") else person(rng)
         if subject not in subjects:
             subjects.add(subject)
@@ -537,6 +540,15 @@ class Example:
 
 # Training mix (fractions of conversations); documents are the long ones, so they dominate the tokens.
 TRAIN_MIX = [("grid", 0.45), ("count", 0.15), ("text", 0.15), ("document", 0.22), ("about", 0.03)]
+# The retrieval mix (stage C): twice the documents, most of them short so that a step holds many
+# questions, and half of them with only one or two fact kinds, so that a question can only be answered
+# by the subject it names (with one fact of a kind, "the year after 'born in'" answers without reading
+# the name; the evaluation's documents draw kinds at random and often hold such distractors).
+RETRIEVAL_MIX = [("grid", 0.30), ("count", 0.10), ("text", 0.15), ("document", 0.42), ("about", 0.03)]
+# The balanced mix (stage D): stage C's documents, with pictures back to most of the conversations (after
+# stage C the errors left were mostly shape kinds, counts and characters).
+BALANCED_MIX = [("grid", 0.37), ("count", 0.15), ("text", 0.15), ("document", 0.30), ("about", 0.03)]
+MIXES = {"base": TRAIN_MIX, "retrieval": RETRIEVAL_MIX, "balanced": BALANCED_MIX}
 
 
 def example_rng(split, seed, index):
@@ -547,15 +559,29 @@ def scene_for(style, rng):
     return {"grid": grid_scene, "count": count_scene, "text": text_scene}[style](rng)
 
 
-def train_conversation(split, seed, index, doc_words=(150, 1400), max_turns=7):
+def retrieval_document(rng):
+    """A stage-C training document: 80-600 words (half) or 600-1800, 3-10 facts, for half of them of only
+    one or two kinds; and 3-8 questions about it."""
+    words = rng.randint(80, 600) if rng.random() < 0.5 else rng.randint(600, 1800)
+    kinds = tuple(rng.sample(FACT_KINDS, rng.randint(1, 2))) if rng.random() < 0.5 else FACT_KINDS
+    document = make_document(rng, words, rng.randint(3, 10), kinds)
+    return document, rng.randint(3, 8)
+
+
+def train_conversation(split, seed, index, doc_words=(150, 1400), max_turns=7, mix="base"):
     """Training example `index`: a scene with a caption and/or 2-7 questions, or a document with 2-5
     questions about distinct facts, or the model's self-description. Several answers per picture or
-    document: the expensive part of a conversation (the image tokens, the document) is paid once."""
+    document: the expensive part of a conversation (the image tokens, the document) is paid once.
+    mix: "base" (stages A and B), "retrieval" (stage C) or "balanced" (stage D); the last two ask about
+    retrieval_document()s."""
     rng = example_rng(split, seed, index)
-    kind = weighted_choice(rng, TRAIN_MIX)
+    kind = weighted_choice(rng, MIXES[mix])
     eid = f"{split}-{seed}-{index:07d}"
     if kind == "about":
         return Example(eid, None, None, [about_turn(rng)])
+    if kind == "document" and mix != "base":
+        document, questions = retrieval_document(rng)
+        return Example(eid, None, document, doc_turns(rng, document, questions))
     if kind == "document":
         document = make_document(rng, rng.randint(*doc_words))
         return Example(eid, None, document, doc_turns(rng, document, rng.randint(2, 5)))

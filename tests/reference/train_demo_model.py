@@ -44,6 +44,11 @@ tests/reference/_vendor (and build-demo/init, stage A's export, for stage B). MO
     python3 tests/reference/train_demo_model.py --workers 14 --init-from build-demo/init --data-offset 410624 \
         --lr 1.5e-3 --warmup 100 --work build-demo/w2 --out build-demo/demo-vl2 --total-steps 3450 \
         --stop-at-step 3371 --minutes 30
+  stage C, from the bundled stage-B model, retrieval mix (twice the documents, harder distractors) and the
+  questions about a document weighted 0.5 (they name the subject again: the copy that retrieval needs):
+    python3 tests/reference/train_demo_model.py --workers 14 --init-from assets/lightvl-demo-vl \
+        --data-offset 801792 --mix retrieval --question-weight 0.5 --lr 1.2e-3 --warmup 100 \
+        --work build-demo/w3 --out build-demo/demo-vl3 --total-steps 3620 --minutes 30
 (The runs themselves used --total-steps auto and --minutes, which ended them at these steps; the commands
 above stop at the same steps whatever the GPU's speed. GPU kernels are not bitwise deterministic, so a
 rerun lands near, not exactly on, the same weights.) Running the same command again resumes from
@@ -226,7 +231,7 @@ class Encoder:
     """Conversation -> token ids, per-token loss weights, pixel tiles and image sizes (the reference
     processor's pixels and token counts, checked against the spec formula)."""
 
-    def __init__(self, tokenizer_dir, processor_pil, processor_class, prompt_weight):
+    def __init__(self, tokenizer_dir, processor_pil, processor_class, prompt_weight, question_weight=None):
         from tokenizers import Tokenizer
         from make_vision_goldens import make_counter
         self.tok = Tokenizer.from_file(os.path.join(tokenizer_dir, "tokenizer.json"))
@@ -234,6 +239,7 @@ class Encoder:
                                        image_mean=CLIP_MEAN, image_std=CLIP_STD, patch_size=PATCH)
         self.count = make_counter(processor_class, self.processor)
         self.prompt_weight = prompt_weight
+        self.question_weight = prompt_weight if question_weight is None else question_weight
         self.image_id = self.tok.token_to_id("<image>")
         self.eos_id = self.tok.token_to_id("<end_of_sentence>")
 
@@ -251,7 +257,8 @@ class Encoder:
 
     def encode(self, example, answer_turns=True):
         """The conversation as the chat template renders it (spec 8.3), segment by segment so every token
-        knows its weight: headers and image positions 0, user text prompt_weight, answers and their
+        knows its weight: headers and image positions 0, user text prompt_weight (a question after a
+        document: question_weight; naming the subject again trains the copy that retrieval needs), answers and their
         <end_of_sentence> 1. With answer_turns=False only the first question, ending with the generation
         prompt (what lightvl feeds before generating)."""
         picture = demo_data.render(example.scene) if example.scene is not None else None
@@ -286,8 +293,11 @@ class Encoder:
                 pixels.append(px)
                 sizes.append(size)
                 put([self.image_id] * n, 0.0)
-            text = (document.block() if k == 0 and document is not None else "") + turn.prompt
-            put(text, self.prompt_weight)
+            if k == 0 and document is not None:
+                put(document.block(), self.prompt_weight)
+                put(turn.prompt, self.question_weight)
+            else:
+                put(turn.prompt, self.question_weight if document is not None else self.prompt_weight)
             put("<end_of_sentence>\n<beginning_of_sentence>ai name=assistant\n", 0.0)
             if not answer_turns:
                 break
@@ -309,8 +319,10 @@ class Encoder:
 WORKER = {}
 
 
-def worker_init(tokenizer_dir, prompt_weight):
-    WORKER["encoder"] = Encoder(tokenizer_dir, WORKER_CLASSES["pil"], WORKER_CLASSES["proc"], prompt_weight)
+def worker_init(tokenizer_dir, prompt_weight, question_weight, mix):
+    WORKER["encoder"] = Encoder(tokenizer_dir, WORKER_CLASSES["pil"], WORKER_CLASSES["proc"], prompt_weight,
+                                question_weight)
+    WORKER["mix"] = mix
 
 
 WORKER_CLASSES = {}
@@ -318,7 +330,7 @@ WORKER_CLASSES = {}
 
 def worker_encode(job):
     seed, index = job
-    return WORKER["encoder"].encode(demo_data.train_conversation("train", seed, index))
+    return WORKER["encoder"].encode(demo_data.train_conversation("train", seed, index, mix=WORKER["mix"]))
 
 
 def chunk_batches(encoded, seed, chunk_index):
@@ -561,10 +573,10 @@ def evaluate(model, enc, device, eval_dir, buckets, max_new=48):
 # Driver
 
 
-def check_segmentation(enc, seed):
+def check_segmentation(enc, seed, mix):
     """Segment-wise encoding equals encoding the whole rendered conversation (what lightvl does)."""
     for i in range(50):
-        ex = demo_data.train_conversation("train", seed, i)
+        ex = demo_data.train_conversation("train", seed, i, mix=mix)
         whole = enc.ids(enc.render_text(ex))
         parts = enc.encode(ex)["ids"]
         collapsed, k = [], 0
@@ -596,6 +608,10 @@ def main():
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--prompt-weight", type=float, default=0.1)
+    parser.add_argument("--question-weight", type=float, default=None,
+                        help="loss weight of the questions about a document (default: --prompt-weight)")
+    parser.add_argument("--mix", choices=sorted(demo_data.MIXES), default="base",
+                        help="training data mix: base (stages A, B) or retrieval (stage C; see demo_data)")
     parser.add_argument("--aux-weight", type=float, default=0.5, help="weight of the auxiliary vision loss")
     parser.add_argument("--init-from", help="start from this export's weights and tokenizer (a warm start on "
                         "another machine; the optimiser starts afresh) instead of random weights")
@@ -626,10 +642,11 @@ def main():
 
     mc, mm, processor_pil, processor_class = import_reference(args.vendor_model, args.vendor_processor)
     WORKER_CLASSES.update(pil=processor_pil, proc=processor_class)
-    enc = Encoder(tokenizer_dir, processor_pil, processor_class, args.prompt_weight)
-    check_segmentation(enc, args.seed)
+    enc = Encoder(tokenizer_dir, processor_pil, processor_class, args.prompt_weight, args.question_weight)
+    check_segmentation(enc, args.seed, args.mix)
     log(f"segment tokenisation matches whole-string tokenisation; <image> id {enc.image_id}, eos {enc.eos_id}")
-    pool = multiprocessing.get_context("fork").Pool(args.workers, worker_init, (tokenizer_dir, args.prompt_weight))
+    pool = multiprocessing.get_context("fork").Pool(args.workers, worker_init,
+                                                    (tokenizer_dir, args.prompt_weight, args.question_weight, args.mix))
 
     model = build_model(mc, mm, enc.image_id, args.seed)
     if args.init_from:

@@ -1,5 +1,7 @@
 #include "cli_common.h"
 
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -69,6 +71,18 @@ std::string format_bytes(uint64_t bytes) {
   char text[32];
   std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.2f %s", value, kUnits[unit]);
   return text;
+}
+
+void add_weights_option(CLI::App* sub, std::string& value) {
+  sub->add_option("--weights", value,
+                  "Backbone projections: checkpoint (as stored) or int8 (weight-only int8, per-row scales, "
+                  "quantised at load; about half the memory of bf16)")
+      ->check(CLI::IsMember({"checkpoint", "int8"}))
+      ->capture_default_str();
+}
+
+WeightFormat weight_format_of(const std::string& value) {
+  return value == "int8" ? WeightFormat::kInt8 : WeightFormat::kCheckpoint;
 }
 
 int run_guarded(const std::function<int()>& body) {

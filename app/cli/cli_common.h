@@ -6,7 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "lightvl/model.h"
+
+namespace CLI {
+class App;
+}
+
 namespace lightvl::cli {
+
+// Adds `--weights checkpoint|int8` to `sub`, stored in `value` (a bad value is a usage error, exit 2).
+void add_weights_option(CLI::App* sub, std::string& value);
+// "int8" → WeightFormat::kInt8, anything else (the checked "checkpoint") → kCheckpoint.
+WeightFormat weight_format_of(const std::string& value);
 
 // Parses "1,2,3" (spaces allowed). Throws lightvl::Error(kInvalidArgument) naming the bad item.
 std::vector<int32_t> parse_id_list(const std::string& text);

@@ -19,18 +19,20 @@ struct BenchCliOptions {
   std::string device = "cuda";
   std::string contexts = "4096,32768,131072";
   bool f32 = false;
+  std::string weights = "checkpoint";
 };
 
 int run_bench(BenchCliOptions& o) {
   o.bench.cuda = o.device == "cuda";
   o.bench.bf16 = !o.f32;
+  o.bench.int8_weights = weight_format_of(o.weights) == WeightFormat::kInt8;
   o.bench.contexts.clear();
   for (int32_t c : parse_id_list(o.contexts)) o.bench.contexts.push_back(c);
   const BenchmarkReport r = run_benchmark(o.bench);
   std::printf("device     %s (%s)\n", r.device.c_str(), r.cuda.c_str());
   std::printf("model      %s\n", r.model.c_str());
-  std::printf("weights    %s, ready in %.1f s; activations %s\n", format_bytes(r.weight_bytes).c_str(), r.load_seconds,
-              o.bench.cuda && o.bench.bf16 ? "bf16" : "f32");
+  std::printf("weights    %s (%s), ready in %.1f s; activations %s\n", format_bytes(r.weight_bytes).c_str(),
+              o.weights.c_str(), r.load_seconds, o.bench.cuda && o.bench.bf16 ? "bf16" : "f32");
   if (r.peak_bandwidth > 0) {
     std::printf("limits     %.2f TB/s memory bandwidth, %.0f TFLOP/s dense bf16\n", r.peak_bandwidth / 1e12,
                 r.peak_flops / 1e12);
@@ -74,6 +76,7 @@ Command add_bench(CLI::App& app) {
   sub->add_option("--chunk", o->bench.chunk_tokens, "Prefill chunk size")->capture_default_str();
   sub->add_option("--batch", o->bench.batch, "Sequences decoded together (0 = skip)")->capture_default_str();
   sub->add_flag("--f32", o->f32, "CUDA: f32 activations instead of bf16");
+  add_weights_option(sub, o->weights);
   sub->add_flag("--breakdown", o->bench.breakdown, "Also time each sublayer kind alone (prefill chunk and decode)");
   return [o] { return run_bench(*o); };
 }

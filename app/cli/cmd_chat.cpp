@@ -23,6 +23,7 @@ struct ChatOptions {
   GenerationConfig generation;
   int threads = 0;
   std::string device = "cpu";
+  std::string weights = "checkpoint";
   int64_t context = 0;
 };
 
@@ -51,6 +52,7 @@ int run_chat(const ChatOptions& o) {
   LoadOptions load;
   load.cpu_threads = o.threads;
   load.backend = o.device == "cuda" ? Backend::kCuda : Backend::kCpu;
+  load.weights = weight_format_of(o.weights);
   load.context_length = o.context;
   const std::shared_ptr<const Model> model = Model::load(o.model, load);
   Session session(model);
@@ -109,6 +111,7 @@ Command add_chat(CLI::App& app) {
   sub->add_option("--model", o->model, "Model directory")->required();
   sub->add_option("--system", o->system, "System prompt");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->check(CLI::Range(0, 4096));
+  add_weights_option(sub, o->weights);
   sub->add_option("--device", o->device, "Where the model computes: cpu or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}));
   sub->add_option("--context", o->context, "Context length (0 = the model's)");

@@ -17,6 +17,7 @@ namespace {
 struct InfoOptions {
   std::string model;
   int64_t context = 4096;
+  std::string weights = "checkpoint";
 };
 
 std::string layer_pattern(const ModelInfo& info) {
@@ -26,7 +27,9 @@ std::string layer_pattern(const ModelInfo& info) {
 }
 
 int run_info(const InfoOptions& o) {
-  const std::shared_ptr<const Model> model = Model::load(o.model);
+  LoadOptions load;
+  load.weights = weight_format_of(o.weights);
+  const std::shared_ptr<const Model> model = Model::load(o.model, load);
   const ModelInfo& i = model->info();
   std::printf("model        %s\n", i.directory.c_str());
   std::printf("type         %s (%s config form%s), checkpoint: %s\n", i.model_type.c_str(), i.config_form.c_str(),
@@ -49,8 +52,9 @@ int run_info(const InfoOptions& o) {
   }
   for (int kv_bytes : {4, 2}) {
     const MemoryNeeds m = model->memory_for_context(o.context, kv_bytes);
-    std::printf("memory @ %lld tokens, %s KV cache: weights %s + lightning state %s + KV %s + activations %s = %s\n",
-                (long long)o.context, kv_bytes == 4 ? "f32 (CPU)" : "bf16", format_bytes(m.weight_bytes).c_str(),
+    std::printf("memory @ %lld tokens, %s KV cache: weights (%s) %s + lightning state %s + KV %s + activations %s = %s\n",
+                (long long)o.context, kv_bytes == 4 ? "f32 (CPU)" : "bf16", i.weight_format.c_str(),
+                format_bytes(m.weight_bytes).c_str(),
                 format_bytes(m.lightning_state_bytes).c_str(), format_bytes(m.kv_cache_bytes).c_str(),
                 format_bytes(m.activation_bytes).c_str(), format_bytes(m.total_bytes).c_str());
   }
@@ -72,6 +76,7 @@ Command add_info(CLI::App& app) {
   sub->add_option("--model", options->model, "Model directory (config.json + *.safetensors)")->required();
   sub->add_option("--context", options->context, "Context length for the memory estimate")
       ->check(CLI::Range(int64_t(1), int64_t(1) << 40));
+  add_weights_option(sub, options->weights);
   return [options] { return run_info(*options); };
 }
 

@@ -23,6 +23,7 @@ struct LogitsOptions {
   bool decode = false;
   int threads = 0;
   std::string device = "cpu";
+  std::string weights = "checkpoint";
   int64_t chunk = 512;
 };
 
@@ -33,6 +34,7 @@ int run_logits(const LogitsOptions& o) {
   LoadOptions load;
   load.cpu_threads = o.threads;
   load.backend = o.device == "cuda" ? Backend::kCuda : Backend::kCpu;
+  load.weights = weight_format_of(o.weights);
   Session session(Model::load(o.model, load));
   FeedOptions feed;
   feed.token_by_token = o.decode;
@@ -63,6 +65,7 @@ Command add_logits(CLI::App& app) {
   sub->add_option("--out", o->out, "Output .npy (float32, shape [T, vocab])")->required();
   sub->add_flag("--decode", o->decode, "Feed tokens one at a time through the state instead of chunked prefill");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->check(CLI::Range(0, 4096));
+  add_weights_option(sub, o->weights);
   sub->add_option("--device", o->device, "Where the model computes: cpu or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}));
   sub->add_option("--chunk", o->chunk, "Prefill chunk size in tokens")->check(CLI::Range(int64_t(1), int64_t(1) << 30));

@@ -27,6 +27,7 @@ struct RunOptions {
   bool json = false;
   int threads = 0;
   std::string device = "cpu";
+  std::string weights = "checkpoint";
   int64_t context = 0;
 };
 
@@ -52,6 +53,7 @@ int run_run(RunOptions& o) {
   LoadOptions load;
   load.cpu_threads = o.threads;
   load.backend = o.device == "cuda" ? Backend::kCuda : Backend::kCpu;
+  load.weights = weight_format_of(o.weights);
   load.context_length = o.context;
   Session session(Model::load(o.model, load));
   TurnSettings settings;
@@ -114,6 +116,7 @@ Command add_run(CLI::App& app) {
   sub->add_option("--system", o->system, "System prompt")->excludes(ids);
   sub->add_flag("--json", o->json, "Print one JSON object (ids, text, stop reason, stats) instead of streaming");
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->check(CLI::Range(0, 4096));
+  add_weights_option(sub, o->weights);
   sub->add_option("--device", o->device, "Where the model computes: cpu or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}));
   sub->add_option("--context", o->context, "Context length (0 = the model's)")->check(CLI::Range(int64_t(0), int64_t(1) << 40));

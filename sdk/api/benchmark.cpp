@@ -41,15 +41,33 @@ Peaks peaks_of(const std::string& name) {
   return {};
 }
 
-// Active parameters one token touches in the matrix products (the lm_head counted separately).
-double active_params_per_token(const text::BackboneSpec& s) {
-  const double h = double(s.hidden_size), w = double(s.attention_width());
-  double p = 0;
+// What one token touches in the projections (attention and its top-k experts; the lm_head and routers
+// counted separately): parameters, and output rows (each has one scale when the weights are int8).
+struct ProjectionShare {
+  double params = 0, rows = 0;
+};
+ProjectionShare projections_per_token(const text::BackboneSpec& s) {
+  const double h = double(s.hidden_size), w = double(s.attention_width()), kv = double(s.kv_width());
+  const double i = double(s.intermediate_size), k = double(s.experts_per_token);
+  ProjectionShare p;
   for (const text::LayerSpec& l : s.layers) {
-    p += l.kind == text::AttentionKind::kLightning ? 5 * w * h : 2 * w * h + 2 * double(s.kv_width()) * h;
-    p += double(s.num_experts) * h + double(s.experts_per_token) * 3 * double(s.intermediate_size) * h;
+    const bool lightning = l.kind == text::AttentionKind::kLightning;
+    p.params += lightning ? 5 * w * h : 2 * w * h + 2 * kv * h;
+    p.rows += lightning ? 4 * w + h : w + 2 * kv + h;
+    p.params += k * 3 * i * h;
+    p.rows += k * (2 * i + h);
   }
   return p;
+}
+
+// Router parameters of all layers (they stay in the checkpoint's dtype).
+double router_params(const text::BackboneSpec& s) {
+  return double(s.layers.size()) * double(s.num_experts) * double(s.hidden_size);
+}
+
+// Active parameters one token touches in the matrix products (the lm_head counted separately).
+double active_params_per_token(const text::BackboneSpec& s) {
+  return projections_per_token(s).params + router_params(s);
 }
 
 // FLOPs of a prefill of `c` tokens: 2·params per token, causal softmax attention 2·heads·d·c per token on
@@ -64,10 +82,13 @@ double prefill_flops(const text::BackboneSpec& s, int64_t c) {
   return per_token * double(c) + 2 * double(s.vocab_size) * double(s.hidden_size);
 }
 
-// Bytes one decode step at context `c` must read: the active weights, the lm_head, the lightning states
-// (read and written, f32) and the KV cache.
-uint64_t decode_bytes(const text::BackboneSpec& s, int64_t c, DType weights, DType kv) {
-  double b = (active_params_per_token(s) + double(s.vocab_size) * double(s.hidden_size)) * double(dtype_size(weights));
+// Bytes one decode step at context `c` must read: the active weights (int8 projections at 1 byte per
+// weight plus a 4-byte scale per row; routers and lm_head in `weights`), the lightning states (read and
+// written, f32) and the KV cache.
+uint64_t decode_bytes(const text::BackboneSpec& s, int64_t c, DType weights, DType kv, bool int8) {
+  const ProjectionShare p = projections_per_token(s);
+  double b = int8 ? p.params + 4 * p.rows : p.params * double(dtype_size(weights));
+  b += (router_params(s) + double(s.vocab_size) * double(s.hidden_size)) * double(dtype_size(weights));
   for (const text::LayerSpec& l : s.layers) {
     b += l.kind == text::AttentionKind::kLightning
              ? 2.0 * double(s.num_heads) * double(s.head_dim * s.head_dim) * 4
@@ -179,20 +200,25 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
   std::unique_ptr<text::TextModel> synthetic;
   const text::TextModel* model = nullptr;
   DType weight_dtype = DType::kBF16;
+  const text::WeightFormat format = o.int8_weights ? text::WeightFormat::kInt8 : text::WeightFormat::kCheckpoint;
   if (o.model_dir.empty()) {
     text::BackboneSpec spec = text::minimax_text01_slice(o.slice_blocks);
     r.model = "synthetic MiniMax-Text-01 slice: " + std::to_string(spec.layers.size()) +
               " layers (7 lightning + 1 softmax per block), hidden 6144, 64x128 heads, 8 KV heads, 32 experts "
-              "of 9216, vocabulary 200064, random bf16 weights";
-    r.weight_bytes = text::backbone_weight_bytes(spec, weight_dtype);
+              "of 9216, vocabulary 200064, random bf16 weights" +
+              (o.int8_weights ? std::string(", projections quantised to int8") : std::string());
     text::BackboneWeights weights = text::random_backbone_weights(spec, device, weight_dtype, o.seed);
+    // int8: each projection goes to the host, is quantised and comes back (minutes for a full slice);
+    // the bf16 weights are all generated first, so the device must hold them once.
+    if (o.int8_weights) weights = text::place_backbone_weights(std::move(weights), device, format);
+    r.weight_bytes = text::held_weight_bytes(weights);
     synthetic = std::make_unique<text::TextModel>(std::move(spec), std::move(weights), device, act);
     model = synthetic.get();
   } else {
-    loaded = std::make_unique<engine::LoadedModel>(o.model_dir, 0, nullptr, device, act);
+    loaded = std::make_unique<engine::LoadedModel>(o.model_dir, 0, nullptr, device, act, format);
     model = loaded->text.get();
-    r.model = o.model_dir;
-    r.weight_bytes = loaded->validation.parameters * 2;  // reported as bf16-sized
+    r.model = o.model_dir + (o.int8_weights ? " (projections quantised to int8)" : "");
+    r.weight_bytes = loaded->weight_bytes;
   }
   ops::synchronize(device);
   r.load_seconds = since(load_start);
@@ -226,7 +252,7 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
       const engine::DecodeOutcome out = engine::decode(*model, state, logits.data<float>(), request);
       r.decode_context = c;
       r.decode_tokens_per_second = out.result.stats.decode_tokens_per_second();
-      r.decode_bytes_per_token = decode_bytes(spec, c, weight_dtype, act);
+      r.decode_bytes_per_token = decode_bytes(spec, c, weight_dtype, act, o.int8_weights);
       r.bandwidth_utilisation = peaks.bandwidth > 0
                                     ? double(r.decode_bytes_per_token) * r.decode_tokens_per_second / peaks.bandwidth
                                     : 0;

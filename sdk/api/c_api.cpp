@@ -5,6 +5,7 @@
 #include <new>
 #include <string>
 
+#include "core/error.h"
 #include "lightvl/session.h"
 
 struct lightvl_model {
@@ -87,7 +88,9 @@ const char* lightvl_status_name(lightvl_status status) {
   return status == LIGHTVL_OK ? "ok" : lightvl::error_code_name(lightvl::ErrorCode(int(status)));
 }
 
-lightvl_load_params lightvl_load_default_params(void) { return lightvl_load_params{0, 0, 0}; }
+lightvl_load_params lightvl_load_default_params(void) {
+  return lightvl_load_params{0, 0, 0, LIGHTVL_WEIGHTS_CHECKPOINT};
+}
 
 lightvl_status lightvl_model_load(const char* directory, const lightvl_load_params* params, lightvl_model** out_model) {
   return guarded([&] {
@@ -99,6 +102,12 @@ lightvl_status lightvl_model_load(const char* directory, const lightvl_load_para
     o.cpu_threads = p.cpu_threads;
     o.context_length = p.context_length;
     o.memory_budget_bytes = p.memory_budget_bytes;
+    if (p.weight_format != LIGHTVL_WEIGHTS_CHECKPOINT && p.weight_format != LIGHTVL_WEIGHTS_INT8) {
+      lightvl::fail(lightvl::ErrorCode::kInvalidArgument,
+                    "weight_format " + std::to_string(p.weight_format) +
+                        " is not a lightvl_weight_format; use LIGHTVL_WEIGHTS_CHECKPOINT or LIGHTVL_WEIGHTS_INT8");
+    }
+    o.weights = p.weight_format == LIGHTVL_WEIGHTS_INT8 ? lightvl::WeightFormat::kInt8 : lightvl::WeightFormat::kCheckpoint;
     *out_model = new lightvl_model{lightvl::Model::load(directory, o)};
   });
 }

@@ -46,6 +46,7 @@ ModelInfo describe(const engine::LoadedModel& m, const std::string& dir) {
   info.ignored_tensors.insert(info.ignored_tensors.end(), m.validation.unexpected.begin(), m.validation.unexpected.end());
   info.context_length = m.context_length;
   info.backend = m.text->device() == Device::kCuda ? "cuda" : "cpu";
+  info.weight_format = text::weight_format_name(m.weight_format);
   info.has_tokenizer = m.tokenizer.has_value();
   info.chat_template = m.chat_template ? m.chat_template->description() : "";
   info.end_ids = m.end_ids;
@@ -80,7 +81,8 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
   }
   model->loaded_ = std::make_unique<engine::LoadedModel>(
       dir, options.context_length, [&](float f, const char* stage) { report(f * stage_share, stage); }, device,
-      device == Device::kCuda && options.cuda_bf16 ? DType::kBF16 : DType::kF32);
+      device == Device::kCuda && options.cuda_bf16 ? DType::kBF16 : DType::kF32,
+      options.weights == WeightFormat::kInt8 ? text::WeightFormat::kInt8 : text::WeightFormat::kCheckpoint);
   if (options.prefetch_weights) {
     model->loaded_->prefetch([&](uint64_t done, uint64_t total) {
       report(0.7f + 0.3f * float(double(done) / double(std::max<uint64_t>(total, 1))), "weights");
@@ -94,10 +96,8 @@ std::shared_ptr<const Model> Model::load(const std::string& dir, const LoadOptio
 Model::~Model() = default;
 
 MemoryNeeds Model::memory_for_context(int64_t context_tokens, int kv_element_bytes) const {
-  uint64_t weights = 0;
-  for (const DTypeBytes& d : info_.bytes_by_dtype) weights += d.bytes;
   const engine::MemoryEstimate e =
-      engine::estimate_memory(loaded_->text->spec(), weights, context_tokens, kv_element_bytes, 512);
+      engine::estimate_memory(loaded_->text->spec(), loaded_->weight_bytes, context_tokens, kv_element_bytes, 512);
   return {context_tokens, e.weight_bytes, e.lightning_state_bytes, e.kv_cache_bytes, e.activation_bytes, e.total()};
 }
 

@@ -44,7 +44,7 @@ T staged(Make&& make, const LoadedModel::StageCallback& on_stage, float fraction
 }  // namespace
 
 LoadedModel::LoadedModel(const std::filesystem::path& dir, int64_t context_override, const StageCallback& on_stage,
-                         Device device, DType activation)
+                         Device device, DType activation, text::WeightFormat weights)
     : directory(dir),
       config(staged<io::ModelConfig>([&] { return io::load_model_config(existing_directory(dir)); }, on_stage, 0.05f,
                                      "config")),
@@ -52,8 +52,13 @@ LoadedModel::LoadedModel(const std::filesystem::path& dir, int64_t context_overr
       validation(staged<io::ValidationReport>([&] { return io::validate_checkpoint(checkpoint, config); }, on_stage,
                                               0.3f, "validation")),
       text(staged<std::unique_ptr<text::TextModel>>(
-          [&] { return std::make_unique<text::TextModel>(checkpoint, config, device, activation); }, on_stage, 0.5f,
-          "text model")) {
+          [&] { return std::make_unique<text::TextModel>(checkpoint, config, device, activation, weights); }, on_stage, 0.5f,
+          "text model")),
+      weight_format(weights) {
+  // Checkpoint bytes, with the backbone's share replaced by what it takes as placed.
+  for (const io::DTypeTotal& d : checkpoint.totals_by_dtype()) weight_bytes += d.bytes;
+  weight_bytes -= text::held_weight_bytes(text::load_backbone_weights(checkpoint, config, text->spec()));
+  weight_bytes += text::held_weight_bytes(text->weights());
   std::error_code ec;
   if (std::filesystem::exists(dir / "tokenizer.json", ec)) {
     tokenizer = text::Tokenizer::from_directory(dir);

@@ -39,16 +39,23 @@ struct LoadedModel {
   std::vector<int32_t> end_ids;
   // Positions a sequence may hold (config max_position_embeddings, or the caller's override).
   int64_t context_length = 0;
+  // How the backbone's projections are held, and the bytes all weights occupy as held: the checkpoint's
+  // tensors, with the backbone's counted as placed (int8 projections at 1 byte per weight + scales).
+  text::WeightFormat weight_format = text::WeightFormat::kCheckpoint;
+  uint64_t weight_bytes = 0;
 
   // Reports a finished loading stage (fraction of the load done, stage name); throws Error(kCancelled)
   // to abandon the load. May be empty.
   using StageCallback = std::function<void(float, const char*)>;
 
   // Opens `dir`: config.json, the safetensors files (strict validation), the tokenizer files when present,
-  // the vision half of a VL model. Throws Error (kNotFound, kBadModel, kUnsupported, kIo) naming the
-  // file/tensor and what to do, or what `on_stage` throws.
+  // the vision half of a VL model. `weights` kInt8 quantises the backbone's attention and expert
+  // projections (the vision tower, embedding, lm_head, routers and norms keep their dtype).
+  // Throws Error (kNotFound, kBadModel, kUnsupported, kIo) naming the file/tensor and what to do, or
+  // what `on_stage` throws.
   LoadedModel(const std::filesystem::path& dir, int64_t context_override, const StageCallback& on_stage = {},
-              Device device = Device::kCpu, DType activation = DType::kF32);
+              Device device = Device::kCpu, DType activation = DType::kF32,
+              text::WeightFormat weights = text::WeightFormat::kCheckpoint);
 
   // Reads every tensor's bytes once (pages the mapped weights in), reporting progress as bytes read over
   // the total through `on_bytes(done, total)`, which may throw to cancel.

@@ -8,7 +8,7 @@
 namespace lightvl::engine {
 
 struct MemoryEstimate {
-  uint64_t weight_bytes = 0;          // checkpoint tensors (memory-mapped on CPU)
+  uint64_t weight_bytes = 0;          // weights as held (the caller's count: int8 projections at 1 byte + scales)
   uint64_t lightning_state_bytes = 0; // constant per sequence: lightning layers × H × d × d × 4
   uint64_t kv_cache_bytes = 0;        // grows linearly with the context
   uint64_t activation_bytes = 0;      // peak scratch of one prefill chunk

@@ -53,6 +53,15 @@ int main(int argc, char** argv) {
   check(lightvl_model_load(NULL, NULL, &model) == LIGHTVL_INVALID_ARGUMENT, "NULL directory -> INVALID_ARGUMENT");
 
   lightvl_load_params lp = lightvl_load_default_params();
+  check(lp.weight_format == LIGHTVL_WEIGHTS_CHECKPOINT, "checkpoint weights by default");
+  lp.weight_format = 7;
+  check(lightvl_model_load(argv[1], &lp, &model) == LIGHTVL_INVALID_ARGUMENT, "unknown weight_format -> INVALID_ARGUMENT");
+  check(strstr(lightvl_last_error(), "LIGHTVL_WEIGHTS_INT8") != NULL, "message names the valid formats");
+  lp.weight_format = LIGHTVL_WEIGHTS_INT8;
+  check(lightvl_model_load(argv[1], &lp, &model) == LIGHTVL_OK, "load the tiny model with int8 weights");
+  lightvl_model_free(model);
+  model = NULL;
+  lp.weight_format = LIGHTVL_WEIGHTS_CHECKPOINT;
   check(lightvl_model_load(argv[1], &lp, &model) == LIGHTVL_OK, "load the tiny model");
   if (!model) return 1;
   lightvl_model_info info;

@@ -68,6 +68,18 @@ TEST(CliText, RunJsonIsDeterministicWhenGreedy) {
   EXPECT_EQ(ja["stats"]["prompt_tokens"].get<size_t>(), nlohmann::json::parse(t.output).size());
 }
 
+TEST(CliText, WeightsOption) {
+  const CliResult run = run_cli("run --model '" + kModel + "' --prompt 'Hello' --greedy --max-tokens 3 --json --weights int8");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const CliResult info = run_cli("info --model '" + kModel + "' --weights int8");
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("weights (int8)"), std::string::npos) << info.output;
+  const CliResult bad = run_cli("run --model '" + kModel + "' --prompt hi --weights int4");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;  // a usage error that names the option and the choices
+  EXPECT_NE(bad.output.find("--weights"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("int8"), std::string::npos) << bad.output;
+}
+
 TEST(CliText, BadRunRequests) {
   EXPECT_EQ(run_cli("run --model '" + kModel + "'").exit_code, 2);
   const CliResult r = run_cli("run --model '" + kModel + "' --prompt hi --image /nonexistent.png");

@@ -3,6 +3,7 @@
 #include "io/checkpoint.h"
 #include "io/tensor_registry.h"
 #include "ops/device_memory.h"
+#include "ops/quantize.h"
 
 namespace lightvl::text {
 namespace {
@@ -55,29 +56,63 @@ BackboneWeights load_backbone_weights(const io::Checkpoint& checkpoint, const io
   return w;
 }
 
-BackboneWeights place_backbone_weights(BackboneWeights w, Device device) {
-  if (device == Device::kCpu) return w;
-  auto place = [device](Tensor& t) { t = ops::to_device(t, device); };
-  const bool tied = w.lm_head.raw() == w.embed_tokens.raw();
-  place(w.embed_tokens);
-  place(w.final_norm);
-  if (tied) w.lm_head = w.embed_tokens; else place(w.lm_head);
-  for (LayerWeights& layer : w.layers) {
-    place(layer.input_norm);
-    place(layer.post_attention_norm);
+const char* weight_format_name(WeightFormat format) {
+  return format == WeightFormat::kInt8 ? "int8" : "checkpoint";
+}
+
+namespace {
+
+// Calls tensor(t) for each weight that keeps its dtype and projection(p) for each projection matrix.
+// The lm_head is visited only when it is not the (tied) embedding.
+template <typename Weights, typename OnTensor, typename OnProjection>
+void visit_weights(Weights& w, OnTensor&& tensor, OnProjection&& projection) {
+  tensor(w.embed_tokens);
+  tensor(w.final_norm);
+  if (w.lm_head.raw() != w.embed_tokens.raw()) tensor(w.lm_head);
+  for (auto& layer : w.layers) {
+    tensor(layer.input_norm);
+    tensor(layer.post_attention_norm);
     std::visit([&](auto& attn) {
       if constexpr (std::is_same_v<std::decay_t<decltype(attn)>, LightningWeights>) {
-        for (Tensor* t : {&attn.qkv_proj, &attn.output_gate, &attn.out_proj, &attn.norm}) place(*t);
+        projection(attn.qkv_proj);
+        projection(attn.output_gate);
+        projection(attn.out_proj);
+        tensor(attn.norm);
       } else {
-        for (Tensor* t : {&attn.q_proj, &attn.k_proj, &attn.v_proj, &attn.o_proj}) place(*t);
+        for (auto* p : {&attn.q_proj, &attn.k_proj, &attn.v_proj, &attn.o_proj}) projection(*p);
       }
     }, layer.attention);
-    place(layer.moe.router);
-    for (ExpertWeights& e : layer.moe.experts) {
-      for (Tensor* t : {&e.w1, &e.w3, &e.w2}) place(*t);
+    tensor(layer.moe.router);
+    for (auto& e : layer.moe.experts) {
+      for (auto* p : {&e.w1, &e.w3, &e.w2}) projection(*p);
     }
   }
+}
+
+}  // namespace
+
+BackboneWeights place_backbone_weights(BackboneWeights w, Device device, WeightFormat format) {
+  if (device == Device::kCpu && format == WeightFormat::kCheckpoint) return w;
+  const bool tied = w.lm_head.raw() == w.embed_tokens.raw();
+  auto place = [device](Tensor& t) { t = ops::to_device(t, device); };
+  auto place_projection = [&](LinearWeight& p) {
+    if (format == WeightFormat::kCheckpoint) {
+      p = LinearWeight(ops::to_device(p, device));
+      return;
+    }
+    const LinearWeight q = ops::quantize_int8(ops::to_device(p, Device::kCpu));
+    p = LinearWeight(ops::to_device(q, device), ops::to_device(q.scales, device));
+  };
+  visit_weights(w, place, place_projection);
+  if (tied) w.lm_head = w.embed_tokens;
   return w;
+}
+
+uint64_t held_weight_bytes(const BackboneWeights& w) {
+  uint64_t bytes = 0;
+  visit_weights(w, [&](const Tensor& t) { bytes += t.nbytes(); },
+                [&](const LinearWeight& p) { bytes += p.held_bytes(); });
+  return bytes;
 }
 
 }  // namespace lightvl::text

@@ -4,13 +4,41 @@
 #include "ops/device_memory.h"
 #include "ops/linear.h"
 #include "ops/moe.h"
+#include "ops/moe_small_batch.h"
 
 namespace lightvl::text {
+namespace {
+
+// Batches of at most this many tokens (decode, short speculative steps) take the fused device-side op
+// on CUDA: each routed expert then sees one or two tokens, the cost is reading its weights, and the
+// GEMM path's host round trip for the routing and its per-expert launches would dominate. Larger
+// batches share each expert among many tokens, which the per-expert cuBLAS GEMMs below serve better.
+constexpr int64_t kSmallBatchTokens = 8;
+
+// The fused small-batch path (ops/moe_small_batch.h), taken on CUDA for a few tokens when the experts
+// have float weights it supports (quantised experts keep the GEMM path). The CPU stays on the GEMM
+// path, whose results the transformers goldens were checked against; there the fused op is only the
+// parity reference of its CUDA kernels. Returns false, doing nothing, when the path does not apply.
+bool small_batch_moe(const BackboneSpec& spec, const MoeWeights& w, const Tensor& x, const Tensor& router_logits,
+                     Tensor& out) {
+  if (x.device() != Device::kCuda || x.dim(0) > kSmallBatchTokens) return false;
+  std::vector<ops::MoeExpert> experts;
+  experts.reserve(w.experts.size());
+  for (const ExpertWeights& e : w.experts) experts.push_back({&e.w1, &e.w3, &e.w2});
+  if (!ops::moe_experts_small_batch_supported(x, int(spec.experts_per_token), experts)) return false;
+  out = ops::empty(x.dtype(), {x.dim(0), spec.hidden_size}, x.device());
+  ops::moe_experts_small_batch(x, router_logits, int(spec.experts_per_token), experts, out);
+  return true;
+}
+
+}  // namespace
 
 Tensor moe_block(const BackboneSpec& spec, const MoeWeights& w, const Tensor& x) {
   const int64_t tokens = x.dim(0);
   Tensor router_logits = ops::empty(x.dtype(), {tokens, spec.num_experts}, x.device());
   ops::linear(x, w.router, nullptr, router_logits);
+  if (Tensor fused; small_batch_moe(spec, w, x, router_logits, fused)) return fused;
+
   const ops::Routing routing = ops::moe_route(router_logits, int(spec.experts_per_token));
 
   Tensor out = ops::zeros(x.dtype(), {tokens, spec.hidden_size}, x.device());  // an accumulator

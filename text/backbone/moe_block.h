@@ -1,5 +1,6 @@
 // Sparse MoE feed-forward block (spec §6): router softmax in f32, top-k, renormalised weights, SwiGLU
-// experts, outputs summed per token in expert-index order.
+// experts, outputs summed per token in expert-index order (on CUDA, batches of a few tokens take the
+// fused ops/moe_small_batch.h op instead, which sums in rank order with f32 intermediates).
 #pragma once
 
 #include "core/tensor.h"

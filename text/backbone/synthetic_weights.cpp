@@ -82,14 +82,4 @@ BackboneWeights random_backbone_weights(const BackboneSpec& spec, Device device,
   return w;
 }
 
-uint64_t backbone_weight_bytes(const BackboneSpec& s, DType dtype) {
-  const uint64_t h = uint64_t(s.hidden_size), width = uint64_t(s.attention_width());
-  uint64_t params = 2 * uint64_t(s.vocab_size) * h + h;
-  for (const LayerSpec& l : s.layers) {
-    params += 2 * h + uint64_t(s.num_experts) * h + uint64_t(s.num_experts) * 3 * h * uint64_t(s.intermediate_size);
-    params += l.kind == AttentionKind::kLightning ? 5 * width * h + width : 2 * width * h + 2 * uint64_t(s.kv_width()) * h;
-  }
-  return params * dtype_size(dtype);
-}
-
 }  // namespace lightvl::text

@@ -18,7 +18,4 @@ BackboneSpec minimax_text01_slice(int blocks = 1, int lightning_per_softmax = 7)
 // [0.9, 1.1). Throws Error(kOutOfMemory) when the device cannot hold them.
 BackboneWeights random_backbone_weights(const BackboneSpec& spec, Device device, DType dtype, uint64_t seed);
 
-// Bytes of all weights of `spec` stored as `dtype`.
-uint64_t backbone_weight_bytes(const BackboneSpec& spec, DType dtype);
-
 }  // namespace lightvl::text

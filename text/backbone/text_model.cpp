@@ -15,9 +15,9 @@
 namespace lightvl::text {
 
 TextModel::TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config, Device device,
-                     DType activation)
+                     DType activation, WeightFormat weights)
     : TextModel(backbone_spec_from_config(config), {}, device, activation) {
-  weights_ = place_backbone_weights(load_backbone_weights(checkpoint, config, spec_), device);
+  weights_ = place_backbone_weights(load_backbone_weights(checkpoint, config, spec_), device, weights);
 }
 
 TextModel::TextModel(BackboneSpec spec, BackboneWeights weights, Device device, DType activation)

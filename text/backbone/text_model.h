@@ -28,8 +28,10 @@ class TextModel {
   // Throws Error(kBadModel/kNotFound) for missing tensors, Error(kOutOfMemory) when the device is full.
   // `activation` is the dtype of the activations and the KV cache: f32 (the CPU backend's only choice)
   // or bf16 (CUDA: the released model's own precision, and what makes tensor-core GEMMs possible).
+  // `weights` kInt8 quantises the attention and expert projections once while placing them
+  // (place_backbone_weights); it works on both devices and throws what that function throws.
   TextModel(const io::Checkpoint& checkpoint, const io::ModelConfig& config, Device device = Device::kCpu,
-            DType activation = DType::kF32);
+            DType activation = DType::kF32, WeightFormat weights = WeightFormat::kCheckpoint);
   // A model over weights already in memory (benchmarks build random ones); `weights` must match `spec`.
   TextModel(BackboneSpec spec, BackboneWeights weights, Device device, DType activation);
 

@@ -5,6 +5,12 @@
 // slice of the output columns. This keeps the memory overhead bounded (no f32 copy of the whole
 // checkpoint) at the cost of re-widening weights on every call; the CPU backend is the readable, exact
 // reference, the CUDA backend is the fast one.
+//
+// int8 weights (weight-only quantisation, one f32 scale per output row) go the same way: a panel of int8
+// rows is widened to f32 (exact: small integers), sgemm multiplies it by x with f32 accumulation, and
+// each output column n is then multiplied by scales[n]. So out[t, n] = scales[n] · Σ_k x[t, k]·q[n, k]
+// in f32, the definition itself; it equals an f32 linear with the dequantised weight scales[n]·q[n, k]
+// up to f32 rounding.
 #include "backends/cpu/linear_cpu.h"
 #include "backends/cpu/parallel.h"
 
@@ -30,6 +36,20 @@ void widen_rows(const Tensor& w, int64_t row_begin, int64_t rows, float* dst) {
   }
 }
 
+void add_bias_rows(const Tensor* bias, int64_t t, int64_t n, float* ys) {
+  if (!bias) return;
+  std::vector<float> scratch;
+  const float* b = weight_as_f32(*bias, scratch);
+  for (int64_t i = 0; i < t; ++i) {
+    for (int64_t j = 0; j < n; ++j) ys[i * n + j] += b[j];
+  }
+}
+
+// Rows of panels of kPanelBytes f32 for rows of k elements (at least one row).
+int64_t panel_rows_for(int64_t k) {
+  return std::max<int64_t>(1, int64_t(kPanelBytes / (sizeof(float) * size_t(std::max<int64_t>(k, 1)))));
+}
+
 }  // namespace
 
 void linear(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& out) {
@@ -41,7 +61,7 @@ void linear(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& out) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(t), int(n), int(k), 1.0f, xs, int(k),
                 w.data<float>(), int(k), 0.0f, ys, int(n));
   } else {
-    const int64_t panel_rows = std::max<int64_t>(1, int64_t(kPanelBytes / (sizeof(float) * size_t(std::max<int64_t>(k, 1)))));
+    const int64_t panel_rows = panel_rows_for(k);
     std::vector<float> panel(size_t(std::min(panel_rows, n) * k));
     for (int64_t r0 = 0; r0 < n; r0 += panel_rows) {
       const int64_t rows = std::min(panel_rows, n - r0);
@@ -50,13 +70,29 @@ void linear(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& out) {
                   panel.data(), int(k), 0.0f, ys + r0, int(n));
     }
   }
-  if (bias) {
-    std::vector<float> scratch;
-    const float* b = weight_as_f32(*bias, scratch);
-    for (int64_t i = 0; i < t; ++i) {
-      for (int64_t j = 0; j < n; ++j) ys[i * n + j] += b[j];
-    }
+  add_bias_rows(bias, t, n, ys);
+}
+
+void linear_int8(const Tensor& x, const Tensor& q, const Tensor& scales, const Tensor* bias, Tensor& out) {
+  const int64_t t = x.dim(0), k = x.dim(1), n = q.dim(0);
+  const float* xs = x.data<float>();
+  const float* s = scales.data<float>();
+  float* ys = out.data<float>();
+  if (t == 0 || n == 0) return;
+  const int64_t panel_rows = panel_rows_for(k);
+  std::vector<float> panel(size_t(std::min(panel_rows, n) * k));
+  for (int64_t r0 = 0; r0 < n; r0 += panel_rows) {
+    const int64_t rows = std::min(panel_rows, n - r0);
+    const int8_t* src = q.data<int8_t>() + r0 * k;
+#pragma omp parallel for schedule(static) if(worth_parallel(rows * k))
+    for (int64_t i = 0; i < rows * k; ++i) panel[size_t(i)] = float(src[i]);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(t), int(rows), int(k), 1.0f, xs, int(k), panel.data(),
+                int(k), 0.0f, ys + r0, int(n));
   }
+  for (int64_t i = 0; i < t; ++i) {
+    for (int64_t j = 0; j < n; ++j) ys[i * n + j] *= s[j];
+  }
+  add_bias_rows(bias, t, n, ys);
 }
 
 }  // namespace lightvl::cpu

@@ -32,6 +32,8 @@ __global__ void add_bias_kernel(O* out, const B* bias, int64_t rows, int64_t col
   }
 }
 
+}  // namespace
+
 void add_bias(Tensor& out, const Tensor& bias) {
   const int64_t rows = out.dim(0), cols = out.dim(1);
   const cudaStream_t stream = current_context().stream;
@@ -45,6 +47,8 @@ void add_bias(Tensor& out, const Tensor& bias) {
     });
   });
 }
+
+namespace {
 
 // out (f32) = x (f32) · wᵀ with w widened to f32 panel by panel.
 void linear_f32_by_panels(const Tensor& x, const Tensor& w, Tensor& out) {

@@ -3,8 +3,9 @@
 // Routing: one warp per token, lane l holding experts l, l + 32, ... (E ≤ 256). f32 softmax with max
 // subtraction (warp max, warp sum), then top_k rounds of a warp arg-max over the remaining experts in
 // which a tie goes to the lower expert index (matching the CPU's stable sort and torch.topk on CUDA);
-// the chosen probabilities are summed in rank order and each is divided by that sum (spec §6). The ids
-// and weights are copied back to the host, which waits for the device.
+// the chosen probabilities are summed in rank order and each is divided by that sum (spec §6). moe_route
+// copies the ids and weights back to the host, which waits for the device; moe_route_on_device leaves
+// them in device memory.
 // gather_rows: block per output row, threads over columns. scatter_add_rows: the host groups the sources
 // by target row (keeping their order), and one block per target row adds its sources in that order, so
 // repeated targets are race-free and summed in the caller's order, accumulating in f32 and rounding once.
@@ -114,19 +115,13 @@ __global__ void scatter_add_kernel(const T* y, const int32_t* targets, const int
 
 }  // namespace
 
-ops::Routing moe_route(const Tensor& router_logits, int top_k) {
+void moe_route_on_device(const Tensor& router_logits, int top_k, Tensor& ids, Tensor& weights) {
   const int64_t tokens = router_logits.dim(0);
   const int experts = int(router_logits.dim(1));
   require(experts <= kMaxRouteExperts, ErrorCode::kUnsupported,
           "moe_route on CUDA handles at most " + std::to_string(kMaxRouteExperts) + " experts, got " +
               std::to_string(experts));
-  ops::Routing routing;
-  routing.top_k = top_k;
-  routing.expert_ids.resize(size_t(tokens * top_k));
-  routing.weights.resize(size_t(tokens * top_k));
-  if (tokens == 0) return routing;
-  Tensor ids = empty(DType::kI32, {tokens * top_k});
-  Tensor weights = empty(DType::kF32, {tokens * top_k});
+  if (tokens == 0) return;
   const cudaStream_t stream = current_context().stream;
   const int64_t warps_per_block = kThreads / 32;
   with_activation_type(router_logits.dtype(), "moe_route", [&](auto tag) {
@@ -135,6 +130,18 @@ ops::Routing moe_route(const Tensor& router_logits, int top_k) {
         elements<T>(router_logits), tokens, experts, top_k, ids.data<int32_t>(), weights.data<float>());
     check_launch();
   });
+}
+
+ops::Routing moe_route(const Tensor& router_logits, int top_k) {
+  const int64_t tokens = router_logits.dim(0);
+  ops::Routing routing;
+  routing.top_k = top_k;
+  routing.expert_ids.resize(size_t(tokens * top_k));
+  routing.weights.resize(size_t(tokens * top_k));
+  Tensor ids = empty(DType::kI32, {tokens * top_k});
+  Tensor weights = empty(DType::kF32, {tokens * top_k});
+  moe_route_on_device(router_logits, top_k, ids, weights);
+  if (tokens == 0) return routing;
   Tensor host_ids(DType::kI32, {tokens * top_k}, routing.expert_ids.data(), nullptr);
   Tensor host_weights(DType::kF32, {tokens * top_k}, routing.weights.data(), nullptr);
   copy(ids, host_ids);

@@ -10,6 +10,7 @@
 #include "backends/cuda/linear.h"
 #include "backends/cuda/memory.h"
 #include "backends/cuda/moe.h"
+#include "backends/cuda/moe_small_batch.h"
 #include "backends/cuda/norm.h"
 #include "backends/cuda/rope.h"
 #include "core/error.h"
@@ -33,6 +34,8 @@ AllocatorStats allocator_stats() { return {}; }
 void release_cached_memory() {}
 
 void linear(const Tensor&, const Tensor&, const Tensor*, Tensor&) { unavailable(); }
+void linear_int8(const Tensor&, const Tensor&, const Tensor&, const Tensor*, Tensor&) { unavailable(); }
+void add_bias(Tensor&, const Tensor&) { unavailable(); }
 void rms_norm(const Tensor&, const Tensor&, float, Tensor&) { unavailable(); }
 void layer_norm(const Tensor&, const Tensor&, const Tensor&, float, Tensor&) { unavailable(); }
 void silu_inplace(Tensor&) { unavailable(); }
@@ -45,6 +48,11 @@ void embedding(const std::vector<int32_t>&, const Tensor&, Tensor&) { unavailabl
 ops::Routing moe_route(const Tensor&, int) { unavailable(); }
 void gather_rows(const Tensor&, const std::vector<int32_t>&, Tensor&) { unavailable(); }
 void scatter_add_rows(const Tensor&, const std::vector<int32_t>&, const std::vector<float>&, Tensor&) { unavailable(); }
+void moe_route_on_device(const Tensor&, int, Tensor&, Tensor&) { unavailable(); }
+void moe_experts_small_batch(const Tensor&, const Tensor&, int, const std::vector<ops::MoeExpert>&, Tensor&) {
+  unavailable();
+}
+bool moe_experts_small_batch_supported(const Tensor&, int, const std::vector<ops::MoeExpert>&) { return false; }
 void attention(const Tensor&, const Tensor&, const Tensor&, int64_t, bool, float, Tensor&) { unavailable(); }
 int attention_key_splits(int64_t, int64_t, int64_t, int64_t, int) { return 1; }
 bool attention_uses_tensor_cores(DType, int64_t, int64_t, int64_t, int64_t) { return false; }

@@ -13,6 +13,8 @@ struct BenchmarkOptions {
   int slice_blocks = 1;               // synthetic: blocks of 7 lightning + 1 softmax layer (8 layers each)
   bool cuda = true;                   // run the backbone on the GPU (else the CPU)
   bool bf16 = true;                   // CUDA activations and KV cache in bf16 (else f32)
+  bool int8_weights = false;          // attention and expert projections as weight-only int8 (quantised
+                                      // at load; the bandwidth figure then counts 1 byte per weight + scales)
   std::vector<int64_t> contexts = {4096, 32768, 131072};  // prompt lengths for time to first token
   int32_t decode_tokens = 64;         // tokens decoded after the first context, batch 1
   int32_t batch = 32;                 // sequences decoded together in the batched figure (0 = skip)

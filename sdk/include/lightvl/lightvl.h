@@ -52,10 +52,17 @@ const char* lightvl_last_error(void);
 /* "invalid argument", "not found", ... for a status. Never fails. */
 const char* lightvl_status_name(lightvl_status status);
 
+/* How the text backbone's attention and expert projections are held (lightvl::WeightFormat). */
+typedef enum lightvl_weight_format {
+  LIGHTVL_WEIGHTS_CHECKPOINT = 0, /* the checkpoint's dtype */
+  LIGHTVL_WEIGHTS_INT8 = 1        /* weight-only int8, per-row scales, quantised at load (~half the bytes) */
+} lightvl_weight_format;
+
 typedef struct lightvl_load_params {
   int32_t cpu_threads;          /* 0 = all hardware threads */
   int64_t context_length;       /* 0 = the checkpoint's max_position_embeddings */
   uint64_t memory_budget_bytes; /* 0 = the machine's available memory */
+  int32_t weight_format;        /* a lightvl_weight_format; other values give LIGHTVL_INVALID_ARGUMENT */
 } lightvl_load_params;
 
 lightvl_load_params lightvl_load_default_params(void);

@@ -24,12 +24,24 @@ struct LoadedModel;
 // Where a model computes. kCuda needs a build with LIGHTVL_CUDA=ON and a visible GPU.
 enum class Backend { kCpu, kCuda };
 
+// How the text backbone's big matrices are held in memory.
+enum class WeightFormat {
+  kCheckpoint,  // as the checkpoint stores them (bf16, f16 or f32)
+  kInt8,        // weight-only int8 with one f32 scale per output row, quantised once at load: about half
+                // the bytes of bf16 for the attention and expert projections (the embedding, lm_head,
+                // routers, norms and the vision tower keep the checkpoint's dtype). Logits move slightly
+                // (see the int8 golden test for measured figures); works on the CPU and on CUDA.
+};
+
 struct LoadOptions {
   // The text backbone's device (the vision tower runs on the CPU for now). Default: the CPU.
   Backend backend = Backend::kCpu;
   // CUDA only: activations and KV cache in bf16 (the released model's precision; tensor-core speed)
   // instead of f32 (slower, closest to an f32 reference). The CPU always computes in f32.
   bool cuda_bf16 = true;
+  // The backbone projections' format (WeightFormat::kInt8 quantises them while loading; the load takes
+  // longer, the model needs less memory). Default: the checkpoint's own dtype.
+  WeightFormat weights = WeightFormat::kCheckpoint;
   // CPU threads for this process' kernels (OpenMP + OpenBLAS); 0 = all hardware threads.
   int cpu_threads = 0;
   // Positions a session may hold; 0 = the checkpoint's max_position_embeddings.
@@ -71,6 +83,7 @@ struct ModelInfo {
   std::vector<std::string> ignored_tensors;  // present in the checkpoint but not used (derived buffers, ...)
   int64_t context_length = 0;                // positions a session may hold
   std::string backend;                       // "cpu" or "cuda"
+  std::string weight_format;                 // "checkpoint" or "int8" (LoadOptions::weights)
   bool has_tokenizer = false;                // tokenizer.json present: text prompts work
   std::string chat_template;                 // the chat format used ("MiniMax-VL-01", ...)
   std::vector<int32_t> end_ids;              // ids that end an answer
@@ -80,7 +93,7 @@ struct ModelInfo {
 // Memory one sequence of a given length needs (see Model::memory_for_context).
 struct MemoryNeeds {
   int64_t context_tokens = 0;
-  uint64_t weight_bytes = 0;
+  uint64_t weight_bytes = 0;  // as loaded: int8 projections count 1 byte per weight plus their scales
   uint64_t lightning_state_bytes = 0;  // constant in the context length
   uint64_t kv_cache_bytes = 0;         // linear in the context length
   uint64_t activation_bytes = 0;       // one prefill chunk's scratch

@@ -1,25 +1,34 @@
 // Micro-benchmarks of the CUDA ops at MiniMax-Text-01 sizes (hidden 6144, 64 query heads of 128, 8 KV
 // heads, lightning state 64 × 128 × 128 f32): GEMMs through cuBLAS, softmax attention prefill and
-// decode, lightning attention chunked prefill and decode step. Prints the time per call and the achieved
-// TFLOP/s (compute-bound ops) or GB/s (memory-bound ops) against the device's peak.
+// decode, lightning attention chunked prefill and decode step, and the routed experts of one MoE layer
+// at decode (32 experts of I 9216, top-2): the fused small-batch op beside the per-expert GEMM path.
+// Prints the time per call and the achieved TFLOP/s (compute-bound ops) or GB/s (memory-bound ops)
+// against the device's peak.
 //
-// Usage: cuda_ops_bench [--quick]. Timing: a warm-up call, then enough calls for ≥ 50 ms (at most 200),
-// closed by a device synchronisation, measured with std::chrono on the host (so small decode ops include
+// Usage: cuda_ops_bench [--quick | --moe] (--moe: only the MoE decode benchmark). Timing: a warm-up
+// call, then enough calls for ≥ 50 ms (at most 200), closed by a device synchronisation, measured with std::chrono on the host (so small decode ops include
 // their launch overhead, as the engine will see it). Peaks: dense bf16 tensor-core 989 TFLOP/s, f32 CUDA
 // cores 67 TFLOP/s; HBM 3.35 TB/s (H100 SXM) or 4.8 TB/s (H200).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "backends/cuda/attention.h"
 #include "backends/cuda/device.h"
+#include "ops/activation.h"
 #include "ops/attention.h"
 #include "ops/device_memory.h"
 #include "ops/lightning_attention.h"
 #include "ops/linear.h"
+#include "ops/quantize.h"
+#include "ops/moe.h"
+#include "ops/moe_small_batch.h"
+#include "ops/random_fill.h"
 
 namespace lightvl {
 namespace {
@@ -78,6 +87,26 @@ void bench_linear(int64_t t, int64_t k, int64_t n, DType dtype, const char* what
   }
 }
 
+// Weight-only int8 linear at decode (T ≤ 8: the GEMV) or prefill (dequantised panels + cuBLAS), with
+// activations in `dtype`, next to the bf16-weight linear of the same shape. GB/s counts the int8 matrix
+// (1 byte per weight) plus its f32 scales; the bf16 line counts 2 bytes per weight.
+void bench_linear_int8(int64_t t, int64_t k, int64_t n, DType dtype, const char* what) {
+  Tensor host = Tensor::zeros(DType::kF32, {n, k});
+  for (int64_t i = 0; i < host.numel(); ++i) host.data<float>()[i] = float((i * 7919) % 1000) * 1e-4f - 0.05f;
+  const ops::LinearWeight q = ops::quantize_int8(host);
+  const ops::LinearWeight w(ops::to_device(q, Device::kCuda), ops::to_device(q.scales, Device::kCuda));
+  const Tensor x = filled(dtype, {t, k});
+  Tensor out = ops::empty(dtype, {t, n}, Device::kCuda);
+  const double s = time_op([&] { ops::linear(x, w, nullptr, out); });
+  const std::string name = std::string("linear int8 ") + what + " " + dtype_name(dtype) + " " + std::to_string(t) +
+                           "x" + std::to_string(k) + "x" + std::to_string(n);
+  if (t <= 8) {
+    report_bytes(name, s, double(n * k) + 4.0 * double(n));
+  } else {
+    report_flops(name, s, 2.0 * t * k * n, dtype == DType::kF32 ? kF32Peak : kBf16Peak);
+  }
+}
+
 void bench_attention(int64_t t, int64_t past, DType dtype) {
   const int64_t hq = 64, hkv = 8, d = 128, keys = past + t;
   const Tensor q = filled(dtype, {t, hq, d}), k = filled(dtype, {keys, hkv, d}), v = filled(dtype, {keys, hkv, d});
@@ -112,6 +141,71 @@ void bench_lightning(int64_t t, DType dtype) {
   }
 }
 
+// The per-expert GEMM path of text/backbone/moe_block.cpp (routing copied to the host, then per expert
+// gather, gate/up/down GEMMs, SwiGLU, scatter-add), for comparison with the fused op.
+void moe_gemm_path(const Tensor& x, const Tensor& logits, int top_k, const std::vector<ops::MoeExpert>& experts,
+                   Tensor& out) {
+  const int64_t tokens = x.dim(0), hidden = x.dim(1), inter = experts[0].gate->dim(0);
+  const ops::Routing routing = ops::moe_route(logits, top_k);
+  out = ops::zeros(x.dtype(), {tokens, hidden}, Device::kCuda);
+  for (size_t e = 0; e < experts.size(); ++e) {
+    std::vector<int32_t> rows;
+    std::vector<float> scales;
+    for (size_t slot = 0; slot < routing.expert_ids.size(); ++slot) {
+      if (routing.expert_ids[slot] == int32_t(e)) {
+        rows.push_back(int32_t(slot / size_t(top_k)));
+        scales.push_back(routing.weights[slot]);
+      }
+    }
+    if (rows.empty()) continue;
+    const int64_t n = int64_t(rows.size());
+    Tensor xs = ops::empty(x.dtype(), {n, hidden}, Device::kCuda);
+    ops::gather_rows(x, rows, xs);
+    Tensor gate = ops::empty(x.dtype(), {n, inter}, Device::kCuda);
+    Tensor up = ops::empty(x.dtype(), {n, inter}, Device::kCuda);
+    ops::linear(xs, *experts[e].gate, nullptr, gate);
+    ops::linear(xs, *experts[e].up, nullptr, up);
+    ops::swiglu(gate, up, gate);
+    Tensor y = ops::empty(x.dtype(), {n, hidden}, Device::kCuda);
+    ops::linear(gate, *experts[e].down, nullptr, y);
+    ops::scatter_add_rows(y, rows, scales, out);
+  }
+}
+
+// One MoE layer's routed experts at decode, bf16: hidden 6144, 32 experts of I 9216, top-2. GB/s counts
+// the weights of the distinct experts the tokens are routed to (each read once by the fused op).
+void bench_moe_decode(const std::vector<int64_t>& token_counts) {
+  const int64_t hidden = 6144, inter = 9216, num_experts = 32;
+  const int top_k = 2;
+  const DType dtype = DType::kBF16;
+  std::vector<Tensor> weights;  // 32 × 3 × 113 MB = 10.9 GB, filled on the device
+  for (int64_t i = 0; i < 3 * num_experts; ++i) {
+    weights.push_back(ops::empty(dtype, i % 3 == 2 ? Shape{hidden, inter} : Shape{inter, hidden}, Device::kCuda));
+    ops::fill_uniform(weights.back(), -0.02f, 0.02f, uint64_t(i + 1));
+  }
+  std::vector<ops::MoeExpert> experts;
+  for (int64_t e = 0; e < num_experts; ++e) {
+    experts.push_back({&weights[size_t(3 * e)], &weights[size_t(3 * e + 1)], &weights[size_t(3 * e + 2)]});
+  }
+  const double expert_bytes = 3.0 * double(hidden) * double(inter) * dtype_size(dtype);
+  for (const int64_t t : token_counts) {
+    const Tensor x = filled(dtype, {t, hidden});
+    Tensor logits = ops::empty(dtype, {t, num_experts}, Device::kCuda);
+    ops::fill_uniform(logits, -2.0f, 2.0f, uint64_t(100 + t));
+    const ops::Routing routing = ops::moe_route(logits, top_k);  // to count the experts read
+    std::vector<bool> used(size_t(num_experts), false);
+    for (int32_t e : routing.expert_ids) used[size_t(e)] = true;
+    const int64_t distinct = std::count(used.begin(), used.end(), true);
+    Tensor out = ops::empty(dtype, {t, hidden}, Device::kCuda);
+    const std::string shape = std::string(" ") + dtype_name(dtype) + " T=" + std::to_string(t) +
+                              " 6144x9216 E=32 k=2 (" + std::to_string(distinct) + " experts)";
+    const double fused = time_op([&] { ops::moe_experts_small_batch(x, logits, top_k, experts, out); });
+    report_bytes("moe experts fused" + shape, fused, double(distinct) * expert_bytes);
+    const double gemm = time_op([&] { moe_gemm_path(x, logits, top_k, experts, out); });
+    report_bytes("moe experts gemm path" + shape, gemm, double(distinct) * expert_bytes);
+  }
+}
+
 }  // namespace
 }  // namespace lightvl
 
@@ -123,9 +217,26 @@ int main(int argc, char** argv) {
     return 1;
   }
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  const bool moe_only = argc > 1 && std::strcmp(argv[1], "--moe") == 0;
+  const bool int8_only = argc > 1 && std::strcmp(argv[1], "--int8") == 0;
   if (devices[0].name.find("H200") != std::string::npos) hbm_peak = 4.8e12;
   std::printf("device: %s, %d SMs, driver %s\n", devices[0].name.c_str(), devices[0].multiprocessors,
               cuda::driver_version().c_str());
+  if (int8_only) {  // decode shapes of the experts (w1/w3: 6144→9216, w2: 9216→6144), int8 next to bf16
+    for (int64_t t : {int64_t(1), int64_t(4), int64_t(8)}) {
+      bench_linear(t, 6144, 9216, DType::kBF16, "expert w1");
+      bench_linear_int8(t, 6144, 9216, DType::kBF16, "expert w1");
+      bench_linear(t, 9216, 6144, DType::kBF16, "expert w2");
+      bench_linear_int8(t, 9216, 6144, DType::kBF16, "expert w2");
+    }
+    bench_linear_int8(1, 6144, 9216, DType::kF32, "expert w1");
+    bench_linear_int8(4096, 6144, 9216, DType::kBF16, "expert w1");
+    return 0;
+  }
+  if (moe_only) {
+    bench_moe_decode({1, 2, 4, 8});
+    return 0;
+  }
   // Projections of one MiniMax layer: qkv (lightning) 6144→24576, out 8192→6144, expert w1 6144→9216.
   for (int64_t t : {int64_t(1), int64_t(4096)}) {
     bench_linear(t, 6144, 24576, DType::kBF16, "qkv");
@@ -133,6 +244,8 @@ int main(int argc, char** argv) {
     bench_linear(t, 8192, 6144, DType::kBF16, "out");
   }
   bench_linear(4096, 6144, 9216, DType::kF32, "expert w1");
+  bench_linear_int8(1, 6144, 9216, DType::kBF16, "expert w1");
+  bench_linear_int8(1, 9216, 6144, DType::kBF16, "expert w2");
   for (DType dtype : {DType::kBF16, DType::kF32}) {
     bench_attention(quick ? 1024 : 4096, 0, dtype);
     bench_attention(1, 32767, dtype);
@@ -140,5 +253,10 @@ int main(int argc, char** argv) {
     bench_lightning(quick ? 1024 : 4096, dtype);
     bench_lightning(1, dtype);
   }
+  if (!quick) {  // one 32k prompt in one call: the length the issue compares with the peers at
+    bench_attention(32768, 0, DType::kBF16);
+    bench_lightning(32768, DType::kBF16);
+  }
+  bench_moe_decode({1, 2, 4, 8});
   return 0;
 }

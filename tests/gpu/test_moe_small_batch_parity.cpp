@@ -1,0 +1,139 @@
+// CUDA parity of the fused small-batch MoE (ops/moe_small_batch.h) with its CPU reference: f32 and bf16
+// activations, f32, bf16 and f16 expert weights, T in {1, 2, 5, 8}, E in {8, 32} (and 100, the large
+// pointer table), top_k 1, 2 and 8, sizes that are not powers of two, one moderately large layer, ties,
+// and the determinism of repeated calls.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <tuple>
+
+#include "gpu_test_util.h"
+#include "ops/moe_small_batch.h"
+
+namespace lightvl {
+namespace {
+using test::random_values;
+using test::to_gpu;
+
+// Activation dtype, weight dtype.
+using Types = std::tuple<DType, DType>;
+
+// E experts' weights on the host (f32 values exactly representable in the weight dtype) and on the GPU.
+struct Experts {
+  std::vector<Tensor> host, device;  // gate, up, down per expert
+  std::vector<ops::MoeExpert> host_views, device_views;
+};
+
+Experts make_experts(int num_experts, int64_t hidden, int64_t inter, DType weight, uint32_t seed) {
+  Experts ex;
+  for (int e = 0; e < num_experts; ++e) {
+    const uint32_t s = seed + 3 * uint32_t(e);
+    ex.host.push_back(random_values({inter, hidden}, s, 1.0f / std::sqrt(float(hidden)), weight));
+    ex.host.push_back(random_values({inter, hidden}, s + 1, 1.0f / std::sqrt(float(hidden)), weight));
+    ex.host.push_back(random_values({hidden, inter}, s + 2, 1.0f / std::sqrt(float(inter)), weight));
+  }
+  for (const Tensor& t : ex.host) ex.device.push_back(to_gpu(t, weight));
+  for (size_t i = 0; i < ex.host.size(); i += 3) {
+    ex.host_views.push_back({&ex.host[i], &ex.host[i + 1], &ex.host[i + 2]});
+    ex.device_views.push_back({&ex.device[i], &ex.device[i + 1], &ex.device[i + 2]});
+  }
+  return ex;
+}
+
+// Runs the op on the CPU (f32) and on CUDA (act) on the same numbers and checks parity.
+void expect_parity_for(const Experts& ex, const Tensor& x, const Tensor& logits, int top_k, DType act,
+                       const std::string& what) {
+  Tensor want = Tensor::zeros(DType::kF32, x.shape());
+  ops::moe_experts_small_batch(x, logits, top_k, ex.host_views, want);
+  const Tensor gx = to_gpu(x, act), glogits = to_gpu(logits, act);
+  ASSERT_TRUE(ops::moe_experts_small_batch_supported(gx, top_k, ex.device_views)) << what;
+  Tensor got = ops::empty(act, x.shape(), Device::kCuda);
+  ops::moe_experts_small_batch(gx, glogits, top_k, ex.device_views, got);
+  test::expect_parity(got, want, what, act);
+}
+
+class CudaMoeSmallBatch : public test::CudaTestWithParam<Types> {
+ protected:
+  std::string label(const char* what, int experts, int top_k, int64_t tokens) const {
+    return std::string(what) + " act " + test::name_of(std::get<0>(GetParam())) + " w " +
+           test::name_of(std::get<1>(GetParam())) + " E=" + std::to_string(experts) + " k=" + std::to_string(top_k) +
+           " T=" + std::to_string(tokens);
+  }
+};
+
+TEST_P(CudaMoeSmallBatch, MatchesCpu) {
+  const auto [act, weight] = GetParam();
+  const int64_t hidden = 192, inter = 320;
+  for (const int num_experts : {8, 32}) {
+    const Experts ex = make_experts(num_experts, hidden, inter, weight, 1000 + uint32_t(num_experts));
+    for (const int top_k : {1, 2}) {
+      for (const int64_t tokens : {1, 2, 5, 8}) {
+        // Logits rounded through the activation dtype: both backends route on the same numbers.
+        const Tensor x = random_values({tokens, hidden}, uint32_t(17 * tokens + top_k), 1.0f, act);
+        const Tensor logits = random_values({tokens, num_experts}, uint32_t(19 * tokens + top_k), 2.0f, act);
+        expect_parity_for(ex, x, logits, top_k, act, label("moe_experts_small_batch", num_experts, top_k, tokens));
+      }
+    }
+  }
+}
+
+TEST_P(CudaMoeSmallBatch, ManyExpertsAndTopEight) {
+  const auto [act, weight] = GetParam();
+  const int64_t hidden = 64, inter = 40;
+  const Experts ex = make_experts(100, hidden, inter, weight, 2000);  // > 64 experts: the 6 KiB table
+  for (const int64_t tokens : {1, 8, 32}) {  // 32 tokens x 8 = 256 pairs, the op's limit
+    const Tensor x = random_values({tokens, hidden}, uint32_t(23 + tokens), 1.0f, act);
+    const Tensor logits = random_values({tokens, 100}, uint32_t(29 + tokens), 3.0f, act);
+    expect_parity_for(ex, x, logits, 8, act, label("moe_experts_small_batch", 100, 8, tokens));
+  }
+}
+
+TEST_P(CudaMoeSmallBatch, ModeratelyLargeLayer) {
+  const auto [act, weight] = GetParam();
+  const int64_t hidden = 1024, inter = 1536;
+  const Experts ex = make_experts(8, hidden, inter, weight, 3000);
+  for (const int64_t tokens : {1, 8}) {
+    const Tensor x = random_values({tokens, hidden}, uint32_t(31 + tokens), 1.0f, act);
+    const Tensor logits = random_values({tokens, 8}, uint32_t(37 + tokens), 2.0f, act);
+    expect_parity_for(ex, x, logits, 2, act, label("moe_experts_small_batch 1024x1536", 8, 2, tokens));
+  }
+}
+
+TEST_P(CudaMoeSmallBatch, TiesAndSharedExpertsMatchCpu) {
+  const auto [act, weight] = GetParam();
+  const int64_t hidden = 48, inter = 56;
+  const Experts ex = make_experts(8, hidden, inter, weight, 4000);
+  // Every token has the same logits with a three-way tie at the top: all 6 tokens route to experts 1
+  // and 4 (ties to the lower index), so one expert serves 6 pairs in one pass.
+  Tensor logits = Tensor::zeros(DType::kF32, {6, 8});
+  for (int t = 0; t < 6; ++t) {
+    for (int e = 0; e < 8; ++e) logits.data<float>()[t * 8 + e] = (e == 1 || e == 4 || e == 6) ? 1.0f : -0.5f;
+  }
+  const Tensor x = random_values({6, hidden}, 4001, 1.0f, act);
+  expect_parity_for(ex, x, logits, 2, act, label("moe_experts_small_batch ties", 8, 2, 6));
+}
+
+TEST_P(CudaMoeSmallBatch, RepeatedCallsAreBitwiseEqual) {
+  const auto [act, weight] = GetParam();
+  const int64_t hidden = 192, inter = 320;
+  const Experts ex = make_experts(8, hidden, inter, weight, 5000);
+  const Tensor gx = to_gpu(random_values({5, hidden}, 5001, 1.0f, act), act);
+  const Tensor glogits = to_gpu(random_values({5, 8}, 5002, 2.0f, act), act);
+  Tensor first = ops::empty(act, {5, hidden}, Device::kCuda), second = ops::empty(act, {5, hidden}, Device::kCuda);
+  ops::moe_experts_small_batch(gx, glogits, 2, ex.device_views, first);
+  ops::moe_experts_small_batch(gx, glogits, 2, ex.device_views, second);
+  const Tensor a = ops::to_device(first, Device::kCpu), b = ops::to_device(second, Device::kCpu);
+  EXPECT_EQ(std::memcmp(a.raw(), b.raw(), a.nbytes()), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Types, CudaMoeSmallBatch,
+                         ::testing::Values(Types{DType::kF32, DType::kF32}, Types{DType::kBF16, DType::kBF16},
+                                           Types{DType::kF32, DType::kBF16}, Types{DType::kBF16, DType::kF16}),
+                         [](const auto& info) {
+                           return "act_" + test::name_of(std::get<0>(info.param)) + "_w_" +
+                                  test::name_of(std::get<1>(info.param));
+                         });
+
+}  // namespace
+}  // namespace lightvl

@@ -1,0 +1,217 @@
+// The fused small-batch MoE op on the CPU against the per-expert composition the backbone used before
+// (moe_route, gather_rows, linear, swiglu, linear, scatter_add_rows), against a plain double-precision
+// loop, on ties, and its refusal of bad operands.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "core/error.h"
+#include "op_test_util.h"
+#include "ops/activation.h"
+#include "ops/linear.h"
+#include "ops/moe.h"
+#include "ops/moe_small_batch.h"
+
+namespace lightvl {
+namespace {
+
+// E experts of random SwiGLU weights in `dtype`, scaled so the products stay O(1), and their views.
+struct Experts {
+  std::vector<Tensor> gate, up, down;
+  std::vector<ops::MoeExpert> views;  // into the vectors above: built once they are complete
+};
+
+Experts make_experts(int num_experts, int64_t hidden, int64_t inter, DType dtype, uint32_t seed) {
+  Experts ex;
+  for (int e = 0; e < num_experts; ++e) {
+    const uint32_t s = seed + 3 * uint32_t(e);
+    ex.gate.push_back(test::random_tensor({inter, hidden}, s, 1.0f / std::sqrt(float(hidden)), dtype));
+    ex.up.push_back(test::random_tensor({inter, hidden}, s + 1, 1.0f / std::sqrt(float(hidden)), dtype));
+    ex.down.push_back(test::random_tensor({hidden, inter}, s + 2, 1.0f / std::sqrt(float(inter)), dtype));
+  }
+  for (size_t e = 0; e < ex.gate.size(); ++e) ex.views.push_back({&ex.gate[e], &ex.up[e], &ex.down[e]});
+  return ex;
+}
+
+// The per-expert composition of text/backbone/moe_block.cpp (the GEMM path).
+Tensor composition(const Tensor& x, const Tensor& logits, int top_k, const Experts& ex) {
+  const int64_t tokens = x.dim(0), hidden = x.dim(1), inter = ex.gate[0].dim(0);
+  const ops::Routing routing = ops::moe_route(logits, top_k);
+  Tensor out = Tensor::zeros(DType::kF32, {tokens, hidden});
+  for (size_t e = 0; e < ex.gate.size(); ++e) {
+    std::vector<int32_t> rows;
+    std::vector<float> scales;
+    for (int64_t t = 0; t < tokens; ++t) {
+      for (int j = 0; j < top_k; ++j) {
+        const size_t slot = size_t(t * top_k + j);
+        if (routing.expert_ids[slot] == int32_t(e)) {
+          rows.push_back(int32_t(t));
+          scales.push_back(routing.weights[slot]);
+        }
+      }
+    }
+    if (rows.empty()) continue;
+    const int64_t n = int64_t(rows.size());
+    Tensor xs = Tensor::zeros(DType::kF32, {n, hidden});
+    ops::gather_rows(x, rows, xs);
+    Tensor g = Tensor::zeros(DType::kF32, {n, inter}), u = Tensor::zeros(DType::kF32, {n, inter});
+    ops::linear(xs, ex.gate[e], nullptr, g);
+    ops::linear(xs, ex.up[e], nullptr, u);
+    ops::swiglu(g, u, g);
+    Tensor y = Tensor::zeros(DType::kF32, {n, hidden});
+    ops::linear(g, ex.down[e], nullptr, y);
+    ops::scatter_add_rows(y, rows, scales, out);
+  }
+  return out;
+}
+
+// The op's formula in double, straight from the contract (routing from ops::moe_route).
+std::vector<double> naive(const Tensor& x, const Tensor& logits, int top_k, const Experts& ex) {
+  const int64_t tokens = x.dim(0), hidden = x.dim(1), inter = ex.gate[0].dim(0);
+  const ops::Routing routing = ops::moe_route(logits, top_k);
+  std::vector<double> out(size_t(tokens * hidden), 0.0);
+  std::vector<double> h(static_cast<size_t>(inter));
+  for (int64_t t = 0; t < tokens; ++t) {
+    for (int j = 0; j < top_k; ++j) {
+      const size_t slot = size_t(t * top_k + j);
+      const size_t e = size_t(routing.expert_ids[slot]);
+      for (int64_t i = 0; i < inter; ++i) {
+        double g = 0.0, u = 0.0;
+        for (int64_t c = 0; c < hidden; ++c) {
+          const double xv = x.data<float>()[t * hidden + c];
+          g += test::value(ex.gate[e], i * hidden + c) * xv;
+          u += test::value(ex.up[e], i * hidden + c) * xv;
+        }
+        h[size_t(i)] = g / (1.0 + std::exp(-g)) * u;
+      }
+      for (int64_t r = 0; r < hidden; ++r) {
+        double y = 0.0;
+        for (int64_t i = 0; i < inter; ++i) y += test::value(ex.down[e], r * inter + i) * h[size_t(i)];
+        out[size_t(t * hidden + r)] += routing.weights[slot] * y;
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<double> as_doubles(const Tensor& t) {
+  std::vector<double> v(size_t(t.numel()));
+  for (int64_t i = 0; i < t.numel(); ++i) v[size_t(i)] = test::value(t, i);
+  return v;
+}
+
+Tensor run_op(const Tensor& x, const Tensor& logits, int top_k, const Experts& ex) {
+  Tensor out = Tensor::zeros(DType::kF32, x.shape());
+  ops::moe_experts_small_batch(x, logits, top_k, ex.views, out);
+  return out;
+}
+
+TEST(MoeSmallBatch, MatchesThePerExpertComposition) {
+  // hidden and I deliberately not multiples of 8: the CPU reference has no vector-width limit.
+  const int64_t hidden = 20, inter = 36;
+  for (const DType dtype : {DType::kF32, DType::kBF16}) {
+    for (const int num_experts : {4, 8}) {
+      const Experts ex = make_experts(num_experts, hidden, inter, dtype, 100 + uint32_t(num_experts));
+      for (const int top_k : {1, 2, 3}) {
+        for (const int64_t tokens : {1, 3, 8}) {
+          const Tensor x = test::random_tensor({tokens, hidden}, uint32_t(7 * tokens + top_k));
+          const Tensor logits = test::random_tensor({tokens, num_experts}, uint32_t(11 * tokens + top_k), 2.0f);
+          const Tensor got = run_op(x, logits, top_k, ex);
+          const std::string what = std::string("moe_experts_small_batch ") + dtype_name(dtype) + " E=" +
+                                   std::to_string(num_experts) + " k=" + std::to_string(top_k) + " T=" +
+                                   std::to_string(tokens);
+          // k ≤ 2: the same f32 operations in the same order up to a + b = b + a, so equal.
+          const double tol = top_k <= 2 ? 1e-6 : 1e-5;
+          EXPECT_LE(test::max_relative_error(got, as_doubles(composition(x, logits, top_k, ex)),
+                                             (what + " vs composition").c_str()),
+                    tol);
+          EXPECT_LE(test::max_relative_error(got, naive(x, logits, top_k, ex), (what + " vs double").c_str()), 1e-5);
+        }
+      }
+    }
+  }
+}
+
+TEST(MoeSmallBatch, TiesGoToTheLowerExpert) {
+  const int64_t hidden = 16, inter = 24;
+  const Experts ex = make_experts(6, hidden, inter, DType::kF32, 300);
+  Tensor logits = Tensor::zeros(DType::kF32, {2, 6});  // token 0: all equal, so experts 0 and 1
+  const float token1[6] = {0.1f, 0.3f, 0.9f, -1.0f, 0.2f, 0.9f};  // token 1: experts 2 and 5 tie
+  std::copy(token1, token1 + 6, logits.data<float>() + 6);
+  const Tensor x = test::random_tensor({2, hidden}, 301);
+  const ops::Routing routing = ops::moe_route(logits, 2);
+  ASSERT_EQ(routing.expert_ids, (std::vector<int32_t>{0, 1, 2, 5}));
+  const Tensor got = run_op(x, logits, 2, ex);
+  EXPECT_LE(test::max_relative_error(got, as_doubles(composition(x, logits, 2, ex)), "ties vs composition"), 1e-6);
+  EXPECT_LE(test::max_relative_error(got, naive(x, logits, 2, ex), "ties vs double"), 1e-5);
+}
+
+TEST(MoeSmallBatch, ZeroTokensIsANoOp) {
+  const Experts ex = make_experts(4, 8, 8, DType::kF32, 400);
+  const Tensor x = Tensor::zeros(DType::kF32, {0, 8}), logits = Tensor::zeros(DType::kF32, {0, 4});
+  Tensor out = Tensor::zeros(DType::kF32, {0, 8});
+  EXPECT_NO_THROW(ops::moe_experts_small_batch(x, logits, 2, ex.views, out));
+}
+
+// Runs `f` and returns the code of the lightvl::Error it throws (a test failure when none).
+template <typename F>
+ErrorCode error_code_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    std::printf("[ message ] %s\n", e.what());
+    return e.code();
+  }
+  ADD_FAILURE() << "no Error thrown";
+  return ErrorCode::kInternal;
+}
+
+TEST(MoeSmallBatch, RefusesBadOperandsWithAClearError) {
+  const int64_t hidden = 16, inter = 24;
+  Experts ex = make_experts(4, hidden, inter, DType::kF32, 500);
+  const Tensor x = test::random_tensor({2, hidden}, 501);
+  const Tensor logits = test::random_tensor({2, 4}, 502);
+  Tensor out = Tensor::zeros(DType::kF32, {2, hidden});
+  const auto call = [&](const Tensor& xx, const Tensor& ll, int k, const std::vector<ops::MoeExpert>& v, Tensor& o) {
+    return [&xx, &ll, k, &v, &o] { ops::moe_experts_small_batch(xx, ll, k, v, o); };
+  };
+  EXPECT_EQ(error_code_of(call(x, logits, 5, ex.views, out)), ErrorCode::kInternal);  // top_k > E
+  EXPECT_EQ(error_code_of(call(x, logits, 0, ex.views, out)), ErrorCode::kInternal);
+  Tensor short_out = Tensor::zeros(DType::kF32, {1, hidden});
+  EXPECT_EQ(error_code_of(call(x, logits, 2, ex.views, short_out)), ErrorCode::kInternal);
+  const Tensor wide_logits = test::random_tensor({2, 5}, 503);  // 5 experts' logits for 4 experts
+  EXPECT_EQ(error_code_of(call(x, wide_logits, 2, ex.views, out)), ErrorCode::kInternal);
+  const Tensor narrow_x = test::random_tensor({2, hidden - 1}, 504);
+  Tensor narrow_out = Tensor::zeros(DType::kF32, {2, hidden - 1});
+  EXPECT_EQ(error_code_of(call(narrow_x, logits, 2, ex.views, narrow_out)), ErrorCode::kInternal);
+  EXPECT_EQ(error_code_of(call(x, logits, 2, ex.views, const_cast<Tensor&>(x))), ErrorCode::kInternal);  // alias
+
+  std::vector<ops::MoeExpert> bad = ex.views;
+  const Tensor transposed_down = test::random_tensor({inter, hidden}, 505);
+  bad[2].down = &transposed_down;
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
+  const Tensor bf16_up = test::random_tensor({inter, hidden}, 506, 1.0f, DType::kBF16);
+  bad = ex.views;
+  bad[1].up = &bf16_up;  // mixed weight dtypes
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
+  bad = ex.views;
+  bad[3].gate = nullptr;
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
+  const Tensor int8_weight = Tensor::zeros(DType::kI8, {inter, hidden});
+  bad = ex.views;
+  for (ops::MoeExpert& e : bad) e.gate = e.up = &int8_weight;
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kUnsupported);
+  EXPECT_FALSE(ops::moe_experts_small_batch_supported(x, 2, bad));
+
+  // More (token, expert) pairs than the op takes: a batch for the GEMM path.
+  const int64_t many = ops::kMoeSmallBatchMaxPairs / 2 + 1;
+  const Tensor big_x = test::random_tensor({many, hidden}, 507), big_logits = test::random_tensor({many, 4}, 508);
+  Tensor big_out = Tensor::zeros(DType::kF32, {many, hidden});
+  EXPECT_FALSE(ops::moe_experts_small_batch_supported(big_x, 2, ex.views));
+  EXPECT_EQ(error_code_of(call(big_x, big_logits, 2, ex.views, big_out)), ErrorCode::kUnsupported);
+  EXPECT_TRUE(ops::moe_experts_small_batch_supported(x, 2, ex.views));
+}
+
+}  // namespace
+}  // namespace lightvl

@@ -36,6 +36,6 @@ echo
 echo "== a question about the sample document ($(wc -w < "$document") words) =="
 ask "Kadordale" "Where does Garhal Veshalny live?" --document "$document"
 echo
-echo "(a small demo model: it knows only shapes, colours, positions, counts and facts in documents, and gets"
-echo " about one answer in three wrong; see assets/lightvl-demo-vl/MODEL_CARD.md. Point --model at a real"
-echo " MiniMax-VL-01 directory for the real model.)"
+echo "(a small demo model: it knows only shapes, colours, positions, counts, codes and facts in documents;"
+echo " about one answer in seven about a picture is wrong; see assets/lightvl-demo-vl/MODEL_CARD.md. Point"
+echo " --model at a real MiniMax-VL-01 directory for the real model.)"

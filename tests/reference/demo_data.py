@@ -548,7 +548,9 @@ RETRIEVAL_MIX = [("grid", 0.30), ("count", 0.10), ("text", 0.15), ("document", 0
 # The balanced mix (stage D): stage C's documents, with pictures back to most of the conversations (after
 # stage C the errors left were mostly shape kinds, counts and characters).
 BALANCED_MIX = [("grid", 0.37), ("count", 0.15), ("text", 0.15), ("document", 0.30), ("about", 0.03)]
-MIXES = {"base": TRAIN_MIX, "retrieval": RETRIEVAL_MIX, "balanced": BALANCED_MIX}
+# The vision mix (stage E, short): after stage D the errors left were mostly counting and reading.
+VISION_MIX = [("grid", 0.30), ("count", 0.27), ("text", 0.27), ("document", 0.13), ("about", 0.03)]
+MIXES = {"base": TRAIN_MIX, "retrieval": RETRIEVAL_MIX, "balanced": BALANCED_MIX, "vision": VISION_MIX}
 
 
 def example_rng(split, seed, index):

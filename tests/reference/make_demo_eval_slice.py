@@ -23,11 +23,6 @@ import demo_data  # noqa: E402
 
 SCENES = 60
 DOCS = {"2k": 10}
-# The bundled weights' training run wrote its evaluation set when the 2k bucket had 1,250 words (~1.47k
-# tokens; demo_data.EVAL_BUCKETS has since been sized by measured tokens). Its reference answers are for
-# those documents, so the slice remakes them at that length.
-WORDS = {"2k": 1250}
-
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -38,7 +33,7 @@ def main():
     with open(args.predictions, encoding="utf-8") as f:
         reference = {row["id"]: row["prediction"] for row in map(json.loads, f)}
     shutil.rmtree(args.out, ignore_errors=True)
-    records = demo_data.write_eval_set(args.out, 0, SCENES, DOCS, WORDS)
+    records = demo_data.write_eval_set(args.out, 0, SCENES, DOCS)
     missing = [r.id for r in records if r.id not in reference]
     if missing:
         sys.exit(f"{args.predictions} has no answer for {len(missing)} records of the slice, e.g. {missing[:3]}")

@@ -30,9 +30,9 @@ Outputs:
                chat template), model-0000{1,2}-of-00002.safetensors + index; and eval.json, the greedy
                answers of the exported (bf16) weights on held-out examples, computed in PyTorch.
 
-How the bundled model (assets/lightvl-demo-vl) was made: two stages on one H200 each (a machine is lent
-for 30 minutes, so the second stage warm-starts from the first one's export), `run` carrying
-tests/reference/_vendor (and build-demo/init, stage A's export, for stage B). MODEL_CARD.md has the figures.
+How the bundled model (assets/lightvl-demo-vl) was made: four stages on one H200 each (a machine is lent
+for 30 minutes, so each stage warm-starts from the previous one's export, with a fresh optimiser), `run`
+carrying tests/reference/_vendor (and the previous export, or it travels in the tree as assets/lightvl-demo-vl). MODEL_CARD.md has the figures.
   stage A, from random weights (no vision probe yet), then resumed with a longer schedule:
     python3 tests/reference/train_demo_model.py --workers 14 --aux-weight 0 --work build-demo/w \
         --out build-demo/demo-vl --total-steps 2316 --minutes 19
@@ -44,11 +44,19 @@ tests/reference/_vendor (and build-demo/init, stage A's export, for stage B). MO
     python3 tests/reference/train_demo_model.py --workers 14 --init-from build-demo/init --data-offset 410624 \
         --lr 1.5e-3 --warmup 100 --work build-demo/w2 --out build-demo/demo-vl2 --total-steps 3450 \
         --stop-at-step 3371 --minutes 30
-  stage C, from the bundled stage-B model, retrieval mix (twice the documents, harder distractors) and the
-  questions about a document weighted 0.5 (they name the subject again: the copy that retrieval needs):
-    python3 tests/reference/train_demo_model.py --workers 14 --init-from assets/lightvl-demo-vl \
+  stage C, from stage B's export (the assets/lightvl-demo-vl of commit 72415e9, copied to build-demo/stageB),
+  retrieval mix (twice the documents, same-kind distractors) and the questions about a document weighted 0.5
+  (they name the subject again: the copy that retrieval needs):
+    python3 tests/reference/train_demo_model.py --workers 14 --init-from build-demo/stageB \
         --data-offset 801792 --mix retrieval --question-weight 0.5 --lr 1.2e-3 --warmup 100 \
         --work build-demo/w3 --out build-demo/demo-vl3 --total-steps 3620 --minutes 30
+  stage D, from stage C's export, balanced mix (pictures back to most conversations); its export is the
+  bundled model:
+    python3 tests/reference/train_demo_model.py --workers 14 --init-from build-demo/demo-vl3 \
+        --data-offset 1128448 --mix balanced --question-weight 0.5 --lr 8e-4 --warmup 100 \
+        --work build-demo/w4 --out build-demo/demo-vl4 --total-steps 1797 --minutes 30
+  (A stage E from D's export, --mix vision --lr 4e-4 --warmup 50 --data-offset 1312768, 618 steps, raised
+  captions and reading but lowered counting and documents; it was not kept.)
 (The runs themselves used --total-steps auto and --minutes, which ended them at these steps; the commands
 above stop at the same steps whatever the GPU's speed. GPU kernels are not bitwise deterministic, so a
 rerun lands near, not exactly on, the same weights.) Running the same command again resumes from

@@ -60,6 +60,7 @@ void prepare_output(OutputFile& out, const ExistingOutput& existing, const Resum
 std::shared_ptr<const Model> load_vision_model(const CaptionOptions& o) {
   LoadOptions load;
   load.backend = o.backend;
+  load.weights = o.weights;
   load.cpu_threads = o.threads;
   load.context_length = o.context;
   load.progress = [](float, const std::string&) { return !interrupt_requested(); };

@@ -40,6 +40,7 @@ struct CaptionOptions {
   int workers = 2;                  // image preparation threads
   int batch = 8;                    // images captioned together (continuous batching); 1 = one at a time
   Backend backend = Backend::kCpu;  // where the text model computes (the vision tower is on the CPU)
+  WeightFormat weights = WeightFormat::kCheckpoint;  // how the text model holds its projections
   int threads = 0;                  // CPU threads of the model's kernels; 0 = all
   int64_t context = 0;              // context length; 0 = the model's
   uint64_t max_image_mb = 64;       // larger image files fail without being read

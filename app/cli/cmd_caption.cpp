@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "caption_command.h"
+#include "cli_common.h"
 #include "commands.h"
 #include "sampling_flags.h"
 
@@ -15,6 +16,7 @@ namespace lightvl::cli {
 Command add_caption(CLI::App& app) {
   auto o = std::make_shared<caption::CaptionOptions>();
   auto device = std::make_shared<std::string>("cpu");
+  auto weights = std::make_shared<std::string>("checkpoint");
   o->generation.max_tokens = 128;  // captions are short; shown as the default in --help
   CLI::App* sub = app.add_subcommand("caption", "Caption every image of files, folders, patterns or a list into a "
                                                 "JSON Lines or CSV file; rerunning resumes");
@@ -39,12 +41,14 @@ Command add_caption(CLI::App& app) {
       ->check(CLI::Range(uint64_t(1), uint64_t(1) << 20))->capture_default_str();
   sub->add_option("--device", *device, "Where the model computes: cpu or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+  add_weights_option(sub, *weights);
   sub->add_option("--threads", o->threads, "CPU threads of the model (0 = all)")->check(CLI::Range(0, 4096));
   sub->add_option("--context", o->context, "Context length (0 = the model's)")
       ->check(CLI::Range(int64_t(0), int64_t(1) << 40));
   add_sampling_flags(*sub, o->generation);
-  return [o, device] {
+  return [o, device, weights] {
     o->backend = *device == "cuda" ? Backend::kCuda : Backend::kCpu;
+    o->weights = weight_format_of(*weights);
     return caption::run_caption(*o, std::cin);
   };
 }

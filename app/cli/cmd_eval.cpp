@@ -32,6 +32,7 @@ struct EvalOptions {
   std::string model;
   std::string data;
   std::string device = "cpu";
+  std::string weights = "checkpoint";
   int threads = 0;
   int64_t limit = 0;
   std::vector<std::string> tasks;
@@ -101,6 +102,7 @@ int run_eval(const EvalOptions& o) {
   LoadOptions load;
   load.cpu_threads = o.threads;
   load.backend = o.device == "cuda" ? Backend::kCuda : Backend::kCpu;
+  load.weights = weight_format_of(o.weights);
   Session session(Model::load(o.model, load));
   GenerationConfig generation;
   generation.greedy = true;
@@ -125,6 +127,7 @@ int run_eval(const EvalOptions& o) {
   report.model = o.model;
   report.data = o.data;
   report.device = o.device;
+  report.weights = o.weights;
   report.selected = int64_t(records.size());
   if (!o.reference.empty()) {
     std::vector<std::pair<std::string, std::string>> ours;
@@ -153,6 +156,7 @@ Command add_eval(CLI::App& app) {
   sub->add_option("--device", o->device, "Where the model computes: cpu or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
+  add_weights_option(sub, o->weights);
   sub->add_option("--threads", o->threads, "CPU threads (0 = all)")->check(CLI::Range(0, 4096));
   sub->add_option("--limit", o->limit, "Answer at most the first N selected records (0 = all)")
       ->check(CLI::Range(int64_t(0), int64_t(1) << 40));

@@ -125,8 +125,9 @@ EvalReport summarise(const std::vector<EvalOutcome>& outcomes) {
 }
 
 std::string format_report_table(const EvalReport& r) {
+  const std::string where = r.weights == "checkpoint" ? r.device : r.device + ", " + r.weights + " weights";
   std::string out = line("lightvl eval: %lld examples of %s, model %s (%s)\n", (long long)r.examples, r.data.c_str(),
-                         r.model.c_str(), r.device.c_str());
+                         r.model.c_str(), where.c_str());
   if (r.examples < r.selected) {
     out += line("interrupted: %lld of the %lld selected records were answered\n", (long long)r.examples,
                 (long long)r.selected);
@@ -167,6 +168,7 @@ nlohmann::json report_json(const EvalReport& r) {
   nlohmann::json out = {{"model", r.model},
                         {"data", r.data},
                         {"device", r.device},
+                        {"weights", r.weights},
                         {"examples", r.examples},
                         {"selected", r.selected},
                         {"interrupted", r.examples < r.selected},

@@ -44,6 +44,7 @@ struct BucketSummary {
 
 struct EvalReport {
   std::string model, data, device;
+  std::string weights = "checkpoint";  // the backbone projections' format: checkpoint or int8
   int64_t examples = 0;                // records answered
   int64_t selected = 0;                // records selected to run (more than `examples` after an interrupt)
   double seconds = 0;                  // sum of the records' times
@@ -56,7 +57,7 @@ struct EvalReport {
 // Which third of the document `depth` (0..1) falls in: 0, 1 or 2.
 int depth_third(double depth);
 
-// The aggregate of `outcomes`; the caller fills model, data, device, selected, reference and agreement.
+// The aggregate of `outcomes`; the caller fills model, data, device, weights, selected, reference and agreement.
 EvalReport summarise(const std::vector<EvalOutcome>& outcomes);
 
 // The human-readable report: one line per task, one per document bucket, time per example, agreement.

@@ -242,6 +242,21 @@ TEST_F(CaptionCli, BatchedEqualsOneAtATime) {
   }
 }
 
+// --weights int8 captions every good image (the text model's projections held as int8); a format that
+// does not exist is a usage error that names the option, before any work.
+TEST_F(CaptionCli, Int8WeightsCaptionAndBadFormatsAreUsageErrors) {
+  const std::string out = root_ + "/int8.jsonl";
+  ASSERT_EQ(caption(out, {folder_.dir, "-r", "--weights", "int8"}).code, kSomeFailed) << log();
+  const auto records = test::read_records(out);
+  EXPECT_EQ(records.size(), all_images().size());
+  for (const CaptionRecord& r : records) {
+    if (!r.failed()) EXPECT_FALSE(r.caption.empty()) << r.path;
+  }
+  EXPECT_EQ(caption(root_ + "/bad.jsonl", {folder_.dir, "--weights", "int4"}).code, 2) << log();
+  EXPECT_NE(log().find("--weights"), std::string::npos) << log();
+  EXPECT_FALSE(fs::exists(root_ + "/bad.jsonl"));
+}
+
 TEST_F(CaptionCli, ListFromStandardInput) {
   const std::string list = root_ + "/list.txt";
   test::write_text(list, folder_.good[0] + "\n" + folder_.good[3] + "\n\n" + root_ + "/gone.png\n");

@@ -199,6 +199,22 @@ TEST(CliEval, DemoModelAnswersLikeTransformers) {
   EXPECT_GE(agreement["fraction"].get<double>(), 0.99) << agreement.dump(1);
 }
 
+// The same slice with the text model's projections quantised to int8 at load time: the answers stay those
+// of transformers' full-precision model (measured: 70 of 70 on the CPU; the bound leaves room for three
+// answers to flip, as int8 may on another BLAS), and the report names the format.
+TEST(CliEval, DemoModelWithInt8WeightsStillAnswersLikeTransformers) {
+  const std::string slice = kSource + "/tests/cli/data/demo_eval";
+  const CliResult r = run_cli("eval --model '" + kSource + "/assets/lightvl-demo-vl' --data '" + slice +
+                              "/examples.jsonl' --reference '" + slice +
+                              "/transformers_predictions.jsonl' --weights int8 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const nlohmann::json report = nlohmann::json::parse(r.output);
+  EXPECT_EQ(report["weights"], "int8");
+  const nlohmann::json& agreement = report["agreement"];
+  EXPECT_EQ(agreement["compared"], 70);
+  EXPECT_GE(agreement["fraction"].get<double>(), 0.95) << agreement.dump(1);
+}
+
 // ---- bad input --------------------------------------------------------------------------------------
 
 // The first record of the small set, with its image path made absolute (so the line works anywhere).

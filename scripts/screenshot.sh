@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Renders lightvl-chat's main window under Xvfb (a real X server, as on a desktop) with a real
-# conversation over the bundled tiny model (an image, a Markdown note and a PDF; the answers are the tiny
-# random-weight model's noise) and saves it as assets/screenshots/lightvl-chat.png for the README.
+# conversation over the bundled demo model (questions about a picture and a document of its world, a
+# question about two PDF pages left unsent) and saves it as assets/screenshots/lightvl-chat.png for the README.
 # Needs a build with -DLIGHTVL_QT=ON (scripts/build.sh does this) and xvfb + xauth (scripts/setup.sh).
 # Usage: scripts/screenshot.sh [--theme light|dark] [--out FILE.png]   Environment: LIGHTVL_BUILD_DIR
 set -euo pipefail

@@ -1,5 +1,5 @@
-// Renders lightvl-chat's main window with a real conversation over the tiny checkpoint (an image and two
-// documents, answers generated now) and saves it as a PNG. scripts/screenshot.sh runs it under Xvfb to
+// Renders lightvl-chat's main window with a real conversation over the bundled demo model (a picture and a
+// document it was trained to read, answers generated now) and saves it as a PNG. scripts/screenshot.sh runs it under Xvfb to
 // make assets/screenshots/lightvl-chat.png; ctest runs it offscreen as a smoke test of the whole window.
 // Usage: lightvl_chat_screenshot --out FILE.png [--theme light|dark]
 #include <QApplication>
@@ -64,23 +64,24 @@ int main(int argc, char** argv) {
   window.resize(1280, 820);
   window.show();
   QSignalSpy loaded(&c, &ChatController::model_changed);
-  c.load_model(testing::tiny_model());
+  c.load_model(source_path("assets/lightvl-demo-vl"));
   if (!loaded.wait(kWaitMs)) {
-    std::fprintf(stderr, "screenshot: the tiny model did not load\n");
+    std::fprintf(stderr, "screenshot: the demo model did not load\n");
     return 1;
   }
 
-  // Two earlier conversations for the sidebar, then the one on screen.
-  if (!ask(c, "Hello! What can you do?")) return 1;
+  // Two earlier conversations for the sidebar, then the one on screen: questions of the demo model's world
+  // (pictures of shapes, facts in documents; see its MODEL_CARD.md).
+  if (!ask(c, "What can you do?")) return 1;
   c.new_conversation();
-  if (!ask(c, "Write a haiku about lightning attention")) return 1;
-  c.new_conversation();
-  c.set_system_prompt("You are a careful assistant. Answer from the attached files.");
   c.attach_file(source_path("assets/sample-shapes.png"));
-  c.attach_file(source_path("tests/fixtures/documents/notes.md"));
-  if (!ask(c, "What shapes are in the picture, and when does the vault open?")) return 1;
-  c.attach_file(source_path("tests/fixtures/documents/two_pages.pdf"));
-  if (!ask(c, "Summarise this PDF in one sentence.")) return 1;
+  if (!ask(c, "What shape is on the right?")) return 1;
+  if (!ask(c, "What colour is the shape on the left?")) return 1;
+  c.new_conversation();
+  c.attach_file(source_path("assets/sample-document.txt"));
+  if (!ask(c, "Where does Garhal Veshalny live?")) return 1;
+  if (!ask(c, "What is Vesdal Nyzu's job?")) return 1;
+  if (!ask(c, "In which year was Corish Tarquel born?")) return 1;
 
   // Leave a question half-written with a page image attached, so the meter shows a pending message.
   c.attach_pdf_pages(source_path("tests/fixtures/documents/two_pages.pdf"));

@@ -6,11 +6,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QtTest>
 
 #include "core/app_settings.h"
 #include "core/context_meter.h"
 #include "core/conversation_store.h"
+#include "core/display_markdown.h"
 #include "core/markdown_export.h"
 #include "core/pdf_pages.h"
 #include "qt_test_env.h"
@@ -41,6 +43,22 @@ class ChatCoreTest : public QObject {
   Q_OBJECT
 
  private slots:
+  // A short answer that is only a number and a full stop ("1882.", a count "2.") is an empty ordered-list
+  // item to CommonMark, which Qt draws as nothing; it is escaped so it shows, and real lists are kept.
+  void lone_list_markers_show_as_written() {
+    QCOMPARE(display_markdown("1882."), QString("1882\\."));
+    QCOMPARE(display_markdown("2.  "), QString("2\\.  "));
+    QCOMPARE(display_markdown("Counts:\n  7)\nDone."), QString("Counts:\n  7\\)\nDone."));
+    QCOMPARE(display_markdown("1. Mix\n2. Bake"), QString("1. Mix\n2. Bake"));
+    QCOMPARE(display_markdown("Kadordale."), QString("Kadordale."));
+    QCOMPARE(display_markdown("    1."), QString("    1."));  // four spaces: a code block, shown as is
+    QTextDocument shown;
+    shown.setMarkdown(display_markdown("1882."));
+    QCOMPARE(shown.toPlainText(), QString("1882."));
+    shown.setMarkdown("1882.");  // what Qt makes of it unescaped: the answer disappears
+    QVERIFY(!shown.toPlainText().contains("1882"));
+  }
+
   void json_round_trip_keeps_everything() {
     const Conversation c = sample_conversation();
     Conversation back;

@@ -39,9 +39,11 @@ lightvl::Message probe_message(const Attachment& attachment) {
 
 lightvl::Message to_sdk_message(const ChatMessage& message) {
   if (message.role == ChatMessage::Role::kAssistant) return lightvl::Message::assistant(message.text.toStdString());
+  // Attachments first, then the question: the order of MiniMax-VL-01's own examples and of `lightvl run`
+  // (a model trained that way, like the bundled demo model, answers worse when the text comes first).
   lightvl::Message m = lightvl::Message::user();
-  if (!message.text.isEmpty()) m.add_text(message.text.toStdString());
   for (const Attachment& a : message.attachments) add_attachment(m, a);
+  if (!message.text.isEmpty()) m.add_text(message.text.toStdString());
   return m;
 }
 

@@ -14,7 +14,7 @@ namespace lightvl::desktop {
 // message without the attachment gives the attachment's token cost. Throws like to_sdk_message.
 lightvl::Message probe_message(const Attachment& attachment);
 
-// The SDK message for `message`: its text, then its attachments in order (images from their files,
+// The SDK message for `message`: its attachments in order, then its text (images from their files,
 // documents whole from their files, PDF pages rendered at kPageImageDpi and passed as raw RGB). Throws
 // lightvl::Error(kIo) when a PDF page cannot be rendered; files are otherwise read later by the Session,
 // whose errors name them.

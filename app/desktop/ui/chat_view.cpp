@@ -11,6 +11,7 @@
 #include <QTextTable>
 
 #include "core/context_meter.h"
+#include "core/display_markdown.h"
 #include "core/markdown_export.h"
 #include "ui/thumbnails.h"
 
@@ -72,7 +73,7 @@ void ChatView::insert_link(QTextCursor& cursor, const QString& text, const QStri
 
 void ChatView::insert_markdown(QTextCursor& cursor, const QString& markdown) {
   const int start = cursor.position();
-  cursor.insertMarkdown(markdown);
+  cursor.insertMarkdown(display_markdown(markdown));
   // Qt's Markdown reader marks code in a fixed-pitch font but gives it no background: add one, so code
   // blocks and inline code stand out from prose. Each line of a code block is its own text block, so only
   // the first and last lines get the space that sets the block apart.

@@ -5,26 +5,29 @@
 #include "core/error.h"
 #include "ops/activation.h"
 #include "ops/attention.h"
+#include "ops/device_memory.h"
 #include "ops/linear.h"
 #include "ops/norm.h"
 
 namespace lightvl::vision {
 namespace {
 
-Tensor f32(Shape shape) { return Tensor::zeros(DType::kF32, std::move(shape)); }
+// A new activation tensor like `x` (its device and dtype), of `shape`.
+Tensor like(const Tensor& x, Shape shape) { return ops::empty(x.dtype(), std::move(shape), x.device()); }
 
-// MHA over each sequence separately; the projections run over all rows at once (one BLAS call each).
+// MHA over each sequence separately (one ops::attention call per tile: the kernels take one sequence per
+// call); the projections run over all rows at once (one GEMM each).
 Tensor self_attention(const io::VisionConfig& config, const ClipLayerWeights& w, const Tensor& normed,
                       int64_t sequences) {
   const int64_t rows = normed.dim(0), hidden = config.hidden_size;
   const int64_t heads = config.num_attention_heads, d = config.head_dim(), positions = rows / sequences;
-  Tensor q = f32({rows, hidden}), k = f32({rows, hidden}), v = f32({rows, hidden});
+  Tensor q = like(normed, {rows, hidden}), k = like(normed, {rows, hidden}), v = like(normed, {rows, hidden});
   ops::linear(normed, w.q_weight, &w.q_bias, q);
   ops::linear(normed, w.k_weight, &w.k_bias, k);
   ops::linear(normed, w.v_weight, &w.v_bias, v);
 
   const Tensor qh = q.reshaped({rows, heads, d}), kh = k.reshaped({rows, heads, d}), vh = v.reshaped({rows, heads, d});
-  Tensor attended = f32({rows, heads, d});
+  Tensor attended = like(normed, {rows, heads, d});
   const float scale = float(1.0 / std::sqrt(double(d)));
   for (int64_t s = 0; s < sequences; ++s) {
     const int64_t begin = s * positions, end = begin + positions;
@@ -32,7 +35,7 @@ Tensor self_attention(const io::VisionConfig& config, const ClipLayerWeights& w,
     ops::attention(qh.slice_rows(begin, end), kh.slice_rows(begin, end), vh.slice_rows(begin, end), /*past=*/0,
                    /*causal=*/false, scale, out);
   }
-  Tensor projected = f32({rows, hidden});
+  Tensor projected = like(normed, {rows, hidden});
   ops::linear(attended.reshaped({rows, hidden}), w.out_weight, &w.out_bias, projected);
   return projected;
 }
@@ -48,21 +51,21 @@ Tensor clip_encoder_layer(const io::VisionConfig& config, const ClipLayerWeights
   const float eps = float(config.layer_norm_eps);
   const int64_t rows = x.dim(0);
 
-  Tensor n1 = f32(x.shape());
+  Tensor n1 = like(x, x.shape());
   ops::layer_norm(x, w.norm1_weight, w.norm1_bias, eps, n1);
   const Tensor attn = self_attention(config, w, n1, sequences);
-  Tensor h = f32(x.shape());
+  Tensor h = like(x, x.shape());
   ops::scaled_add(1.0f, x, 1.0f, attn, h);
 
-  Tensor n2 = f32(x.shape());
+  Tensor n2 = like(x, x.shape());
   ops::layer_norm(h, w.norm2_weight, w.norm2_bias, eps, n2);
-  Tensor inner = f32({rows, config.intermediate_size});
+  Tensor inner = like(x, {rows, config.intermediate_size});
   ops::linear(n2, w.fc1_weight, &w.fc1_bias, inner);
   ops::gelu_inplace(inner, config.hidden_act == io::Activation::kQuickGelu ? ops::GeluKind::kQuick
                                                                            : ops::GeluKind::kExact);
-  Tensor mlp = f32(x.shape());
+  Tensor mlp = like(x, x.shape());
   ops::linear(inner, w.fc2_weight, &w.fc2_bias, mlp);
-  Tensor out = f32(x.shape());
+  Tensor out = like(x, x.shape());
   ops::scaled_add(1.0f, h, 1.0f, mlp, out);
   return out;
 }

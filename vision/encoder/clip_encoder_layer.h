@@ -12,9 +12,10 @@
 
 namespace lightvl::vision {
 
-// x: `sequences` independent token sequences (the ViT's tiles) stacked row-wise, [sequences · P, hidden]
-// f32; attention never crosses from one sequence to another. Returns a new [sequences · P, hidden] f32
-// tensor; x is not modified. Throws Error(kInternal) on shape mismatches (programmer errors: the tower
+// x: `sequences` independent token sequences (the ViT's tiles) stacked row-wise, [sequences · P, hidden],
+// an activation tensor (f32 on the CPU; f32 or bf16 on CUDA) on the device holding `w`; attention never
+// crosses from one sequence to another. Returns a new [sequences · P, hidden] tensor of x's device and
+// dtype; x is not modified. Throws Error(kInternal) on shape mismatches (programmer errors: the tower
 // checks its inputs). Thread-safe: reads only `w` and `x`.
 Tensor clip_encoder_layer(const io::VisionConfig& config, const ClipLayerWeights& w, const Tensor& x,
                           int64_t sequences);

@@ -1,38 +1,27 @@
 #include "vision/encoder/clip_vision_tower.h"
 
-#include <cstring>
 #include <utility>
 
 #include "core/error.h"
 #include "ops/activation.h"
+#include "ops/copy_columns.h"
+#include "ops/device_memory.h"
 #include "ops/linear.h"
 #include "ops/norm.h"
+#include "ops/unfold_patches.h"
 #include "vision/encoder/clip_encoder_layer.h"
 
 namespace lightvl::vision {
 namespace {
 
-// im2col for a p×p stride-p convolution: row (tile, py, px) holds that patch's values ordered
-// (channel, ky, kx), matching the weight's [hidden, channel, ky, kx] flattening.
-Tensor unfold_patches(const Tensor& pixels, int64_t patch) {
-  const int64_t tiles = pixels.dim(0), channels = pixels.dim(1), side = pixels.dim(2), grid = side / patch;
-  Tensor out = Tensor::zeros(DType::kF32, {tiles * grid * grid, channels * patch * patch});
-  const float* src = pixels.data<float>();
-  float* dst = out.data<float>();
-  for (int64_t t = 0; t < tiles; ++t) {
-    for (int64_t py = 0; py < grid; ++py) {
-      for (int64_t px = 0; px < grid; ++px) {
-        float* row = dst + ((t * grid + py) * grid + px) * channels * patch * patch;
-        for (int64_t c = 0; c < channels; ++c) {
-          for (int64_t ky = 0; ky < patch; ++ky) {
-            const float* line = src + ((t * channels + c) * side + py * patch + ky) * side + px * patch;
-            std::memcpy(row + (c * patch + ky) * patch, line, size_t(patch) * sizeof(float));
-          }
-        }
-      }
-    }
-  }
-  return out;
+// The position table with the class embedding added to row 0, on the weights' device, f32.
+Tensor make_token_bias(const ClipWeights& w) {
+  const Device device = w.position_embedding.device();
+  Tensor bias = ops::empty(DType::kF32, w.position_embedding.shape(), device);
+  ops::copy(w.position_embedding, bias);
+  Tensor row0 = bias.slice_rows(0, 1);
+  ops::scaled_add(1.0f, row0, 1.0f, w.class_embedding.reshaped({1, w.class_embedding.numel()}), row0);
+  return bias;
 }
 
 }  // namespace
@@ -48,6 +37,18 @@ ClipVisionTower::ClipVisionTower(io::VisionConfig config, ClipWeights weights, i
           "vision feature layer selects hidden state " + std::to_string(hidden_state_) + ", but the tower has " +
               std::to_string(weights_.layers.size()) + " loaded layers (valid: 0.." +
               std::to_string(weights_.layers.size()) + ")");
+  // Weights built directly on a device (benchmarks) make an f32 tower of that device; to() picks the dtype.
+  device_ = weights_.position_embedding.device();
+  token_bias_ = make_token_bias(weights_);
+}
+
+ClipVisionTower ClipVisionTower::to(Device device, DType activation) const {
+  ClipVisionTower placed = *this;
+  placed.weights_ = place_clip_weights(weights_, device, activation);
+  placed.device_ = device;
+  placed.activation_ = activation;
+  placed.token_bias_ = make_token_bias(placed.weights_);
+  return placed;
 }
 
 int64_t ClipVisionTower::tokens_per_tile() const {
@@ -55,19 +56,23 @@ int64_t ClipVisionTower::tokens_per_tile() const {
   return select_ == io::FeatureSelect::kFull ? patches + 1 : patches;
 }
 
+// [tiles · positions, hidden] f32 on device_: CLS + positions, patch embeddings + positions, pre-LN.
 Tensor ClipVisionTower::embed(const Tensor& pixels) const {
-  const int64_t tiles = pixels.dim(0), hidden = config_.hidden_size;
+  const int64_t tiles = pixels.dim(0), hidden = config_.hidden_size, patch = config_.patch_size;
   const int64_t patches = config_.patches_per_side() * config_.patches_per_side(), positions = patches + 1;
-  Tensor patch_embeds = Tensor::zeros(DType::kF32, {tiles * patches, hidden});
-  ops::linear(unfold_patches(pixels, config_.patch_size), weights_.patch_weight, nullptr, patch_embeds);
+  const Tensor on_device = ops::to_device(pixels, device_);  // the one upload (a no-op on the CPU)
+  Tensor unfolded = ops::empty(DType::kF32, {tiles * patches, config_.num_channels * patch * patch}, device_);
+  ops::unfold_patches(on_device, patch, unfolded);
+  Tensor patch_embeds = ops::empty(DType::kF32, {tiles * patches, hidden}, device_);
+  ops::linear(unfolded, weights_.patch_weight, nullptr, patch_embeds);
 
-  Tensor x = Tensor::zeros(DType::kF32, {tiles * positions, hidden});
-  const size_t row_bytes = size_t(hidden) * sizeof(float);
+  // Each tile's rows: [0 (the CLS slot), patch 0, patch 1, ...], then + token_bias_ per tile.
+  Tensor x = ops::zeros(DType::kF32, {tiles * positions, hidden}, device_);
+  Tensor x_by_tile = x.reshaped({tiles, positions * hidden});
+  ops::copy_into_columns(patch_embeds.reshaped({tiles, patches * hidden}), x_by_tile, hidden);
   for (int64_t t = 0; t < tiles; ++t) {
     Tensor tile = x.slice_rows(t * positions, (t + 1) * positions);
-    std::memcpy(tile.raw(), weights_.class_embedding.raw(), row_bytes);
-    std::memcpy(tile.data<float>() + hidden, patch_embeds.data<float>() + t * patches * hidden, size_t(patches) * row_bytes);
-    ops::scaled_add(1.0f, tile, 1.0f, weights_.position_embedding, tile);
+    ops::scaled_add(1.0f, tile, 1.0f, token_bias_, tile);
   }
   ops::layer_norm(x, weights_.pre_norm_weight, weights_.pre_norm_bias, float(config_.layer_norm_eps), x);
   return x;
@@ -85,18 +90,21 @@ Tensor ClipVisionTower::forward(const Tensor& pixels) const {
   const int64_t positions = config_.num_positions();
 
   Tensor x = embed(pixels);
+  if (activation_ != DType::kF32) {
+    Tensor narrow = ops::empty(activation_, x.shape(), device_);
+    ops::convert(x, narrow);
+    x = std::move(narrow);
+  }
   for (int64_t layer = 0; layer < hidden_state_; ++layer) {
     x = clip_encoder_layer(config_, weights_.layers[size_t(layer)], x, tiles);
   }
   if (select_ == io::FeatureSelect::kFull) return x.reshaped({tiles, positions, hidden});
 
-  // "default": drop each tile's CLS row.
+  // "default": drop each tile's CLS row (one strided copy over the tiles).
   const int64_t kept = positions - 1;
-  Tensor out = Tensor::zeros(DType::kF32, {tiles, kept, hidden});
-  for (int64_t t = 0; t < tiles; ++t) {
-    std::memcpy(out.data<float>() + t * kept * hidden, x.data<float>() + (t * positions + 1) * hidden,
-                size_t(kept * hidden) * sizeof(float));
-  }
+  Tensor out = ops::empty(activation_, {tiles, kept, hidden}, device_);
+  Tensor out_by_tile = out.reshaped({tiles, kept * hidden});
+  ops::copy_columns(x.reshaped({tiles, positions * hidden}), hidden, out_by_tile);
   return out;
 }
 

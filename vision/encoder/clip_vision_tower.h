@@ -9,6 +9,14 @@
 //            k from vision_feature_layer (negative counts from the end); "default" drops the CLS row,
 //            "full" keeps it. No post_layernorm: the model never uses it (and the checkpoint lacks it).
 // Only blocks 0..k−1 are loaded and run: with vision_feature_layer −2 the last block is skipped entirely.
+//
+// Devices. A tower computes on one device (the CPU unless placed with to()) in one activation dtype (f32
+// on the CPU; f32 or bf16 on CUDA). Every step runs through the ops on that device: the pixels are
+// uploaded once and unfolded there (ops::unfold_patches), the CLS row and the position table are added
+// with device copies and element-wise ops, and "default" drops the CLS rows with one strided device copy;
+// no host pointer is touched on CUDA. The embedding stage (patch matrix product, CLS + positions,
+// pre_layrnorm) runs in f32 whatever the activation dtype, then the blocks run in the activation dtype.
+// Attention runs per tile (one ops::attention call per tile and block: 577 positions each at 336/14).
 #pragma once
 
 #include <cstdint>
@@ -29,14 +37,22 @@ class ClipVisionTower {
   // Throws Error(kNotFound / kBadModel) naming a missing or misshapen tensor.
   ClipVisionTower(const io::Checkpoint& checkpoint, const io::VisionLanguageConfig& vl);
 
-  // A tower over weights already in memory (tests, benchmarks). `hidden_state` selects hidden state k in
+  // A tower over weights already in memory (tests, benchmarks), computing in f32 on the device that holds
+  // weights.position_embedding (all weights must be there). `hidden_state` selects hidden state k in
   // [0, weights.layers.size()]; throws Error(kInvalidArgument) when it is out of range.
   ClipVisionTower(io::VisionConfig config, ClipWeights weights, int64_t hidden_state, io::FeatureSelect select);
 
-  // pixels: [tiles, 3, S, S] f32, normalised (spec §7.1). Returns new [tiles, tokens_per_tile(), hidden]
-  // f32 features. Throws Error(kInvalidArgument) when the pixel shape does not fit the config.
-  // Thread-safe: the tower is immutable; activation memory is about tiles·(S/p)²·(intermediate + 6·hidden)
-  // floats.
+  // A copy of this tower computing on `device` in `activation` (f32 on the CPU; f32 or bf16 on CUDA),
+  // its weights placed there once (place_clip_weights). The original is unchanged. Throws what
+  // place_clip_weights throws (Error(kInvalidArgument) for a dtype the device does not compute in).
+  ClipVisionTower to(Device device, DType activation) const;
+
+  // pixels: [tiles, 3, S, S] f32, normalised (spec §7.1), on the host or on the tower's device. Returns
+  // new [tiles, tokens_per_tile(), hidden] features on the tower's device in its activation dtype (host
+  // f32 for a CPU tower). Throws Error(kInvalidArgument) when the pixel shape does not fit the config.
+  // On CUDA the work is queued on the device's stream; reading the result (ops::to_device to the host)
+  // waits for it. Thread-safe: the tower is immutable; activation memory is about
+  // tiles·(S/p)²·(intermediate + 6·hidden) elements.
   Tensor forward(const Tensor& pixels) const;
 
   // (S/p)² for "default", (S/p)² + 1 for "full".
@@ -44,6 +60,9 @@ class ClipVisionTower {
   const io::VisionConfig& config() const { return config_; }
   int64_t hidden_state() const { return hidden_state_; }
   io::FeatureSelect feature_select() const { return select_; }
+  Device device() const { return device_; }
+  DType activation_dtype() const { return activation_; }
+  const ClipWeights& weights() const { return weights_; }
 
  private:
   Tensor embed(const Tensor& pixels) const;
@@ -52,6 +71,12 @@ class ClipVisionTower {
   ClipWeights weights_;
   int64_t hidden_state_ = 0;
   io::FeatureSelect select_ = io::FeatureSelect::kDefault;
+  Device device_ = Device::kCpu;
+  DType activation_ = DType::kF32;
+  // [positions, hidden] f32 on device_: the position table with the class embedding added to row 0, so
+  // that one add per tile gives CLS + position 0 and patch + position i (the same f32 sums as adding the
+  // two rows to the CLS token in turn, since 0 + v = v).
+  Tensor token_bias_;
 };
 
 }  // namespace lightvl::vision

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "io/checkpoint.h"
+#include "ops/device_memory.h"
 #include "vision/encoder/image_packing.h"
 #include "vision/encoder/multimodal_projector.h"
 
@@ -20,11 +21,24 @@ const io::VisionLanguageConfig& vl_of(const io::ModelConfig& config) {
   return *config.vl;
 }
 
+// image_newline (host f32) as `activation` on `device`.
+Tensor place_newline(const Tensor& newline, Device device, DType activation) {
+  check_vision_activation(device, activation, "image encoder");
+  if (device == Device::kCpu) return newline;
+  const Tensor there = ops::to_device(newline, device);
+  if (activation == DType::kF32) return there;
+  Tensor out = ops::empty(activation, newline.shape(), device, newline.name());
+  ops::convert(there, out);
+  return out;
+}
+
 }  // namespace
 
-ImageEncoder::ImageEncoder(const io::Checkpoint& checkpoint, const io::ModelConfig& config)
-    : vl_(vl_of(config)), tower_(checkpoint, vl_), projector_(load_projector_weights(checkpoint)),
-      newline_(load_image_newline(checkpoint)) {
+ImageEncoder::ImageEncoder(const io::Checkpoint& checkpoint, const io::ModelConfig& config, Device device,
+                           DType activation)
+    : vl_(vl_of(config)), tower_(ClipVisionTower(checkpoint, vl_).to(device, activation)),
+      projector_(place_projector_weights(load_projector_weights(checkpoint), device, activation)),
+      newline_(place_newline(load_image_newline(checkpoint), device, activation)) {
   const int64_t vision_hidden = vl_.vision.hidden_size, text_hidden = config.text.hidden_size;
   require(projector_.linear1_weight.shape() == Shape{text_hidden, vision_hidden} && newline_.numel() == text_hidden,
           ErrorCode::kBadModel,

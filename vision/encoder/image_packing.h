@@ -7,15 +7,24 @@
 // So N_img = n² + kept_rows · (kept_cols + 1) = plan.num_tokens.
 #pragma once
 
+#include <cstdint>
+#include <vector>
+
 #include "core/tensor.h"
 #include "vision/preprocess/anyres_plan.h"
 
 namespace lightvl::vision {
 
-// tile_features: [plan.num_tiles(), n², C] f32, thumbnail first then the grid tiles row-major (the order
-// preprocess_image produces); newline: [C] f32. Returns new [plan.num_tokens, C] f32.
-// Throws Error(kInvalidArgument) when the features do not match the plan (tile count, tokens per tile,
-// width). Thread-safe.
+// tile_features: [plan.num_tiles(), n², C], thumbnail first then the grid tiles row-major (the order
+// preprocess_image produces); newline: [C]. Both f32 on the host, or both of one activation dtype (f32 or
+// bf16) on CUDA. Returns new [plan.num_tokens, C] of that device and dtype (exact copies of the inputs'
+// rows). The host packs with row copies; CUDA with one row gather (ops::embedding over the features plus
+// the newline as a table, indexed by packed_feature_rows). Throws Error(kInvalidArgument) when the
+// features do not match the plan (tile count, tokens per tile, width, dtype or device). Thread-safe.
 Tensor pack_image_features(const Tensor& tile_features, const AnyresPlan& plan, const Tensor& newline);
+
+// The packed sequence as row indices into the features flattened to [num_tiles · n², C] with the newline
+// appended as row num_tiles · n²: num_tokens entries. Pure function of the plan; thread-safe.
+std::vector<int32_t> packed_feature_rows(const AnyresPlan& plan);
 
 }  // namespace lightvl::vision

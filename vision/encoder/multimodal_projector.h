@@ -8,7 +8,9 @@
 
 namespace lightvl::vision {
 
-// features: [rows, vision hidden] f32. Returns new [rows, text hidden] f32. Throws Error(kInternal) when
+// features: [rows, vision hidden], an activation tensor (f32 on the CPU; f32 or bf16 on CUDA) on the
+// device holding `w` (place_projector_weights). Returns new [rows, text hidden] of the features' device
+// and dtype. Throws Error(kInternal) when
 // the width does not match linear_1 (the encoder checks shapes before calling). Thread-safe.
 Tensor project_features(const ProjectorWeights& w, io::Activation act, const Tensor& features);
 

@@ -1,11 +1,13 @@
 #include "vision/encoder/vision_weights.h"
 
 #include <string>
+#include <utility>
 
 #include "core/error.h"
 #include "io/checkpoint.h"
 #include "io/model_config.h"
 #include "io/tensor_registry.h"
+#include "ops/device_memory.h"
 
 namespace lightvl::vision {
 namespace {
@@ -51,7 +53,64 @@ ClipLayerWeights layer_weights(const io::Checkpoint& ckpt, const io::VisionConfi
   return lw;
 }
 
+// `t` on `device` as `dtype`: the tensor itself when it already is, else a copy (converted on the device
+// after one upload, so a bf16 checkpoint matrix crosses the bus at its own size).
+Tensor placed(const Tensor& t, Device device, DType dtype) {
+  const Tensor there = ops::to_device(t, device);
+  if (there.dtype() == dtype) return there;
+  require(is_float_weight(t.dtype()), ErrorCode::kBadModel,
+          "tensor '" + t.name() + "' has dtype " + dtype_name(t.dtype()) + "; expected f32, f16 or bf16");
+  Tensor out = ops::empty(dtype, t.shape(), device, t.name());
+  ops::convert(there, out);
+  return out;
+}
+
 }  // namespace
+
+void check_vision_activation(Device device, DType activation, const char* what) {
+  const bool ok = activation == DType::kF32 || (device == Device::kCuda && activation == DType::kBF16);
+  require(ok, ErrorCode::kInvalidArgument,
+          std::string(what) + ": " + device_name(device) + " cannot compute in " + dtype_name(activation) +
+              " (the CPU computes in f32; CUDA in f32 or bf16)");
+}
+
+ClipWeights place_clip_weights(const ClipWeights& w, Device device, DType activation) {
+  check_vision_activation(device, activation, "vision tower");
+  if (device == Device::kCpu) return w;  // f32 on the host: the ops read the mapped views directly
+  ClipWeights out;
+  out.patch_weight = placed(w.patch_weight, device, DType::kF32);
+  out.class_embedding = placed(w.class_embedding, device, DType::kF32);
+  out.position_embedding = placed(w.position_embedding, device, DType::kF32);
+  out.pre_norm_weight = ops::to_device(w.pre_norm_weight, device);
+  out.pre_norm_bias = ops::to_device(w.pre_norm_bias, device);
+  for (const ClipLayerWeights& l : w.layers) {
+    ClipLayerWeights p;
+    for (auto [from, to] : {std::pair{&l.norm1_weight, &p.norm1_weight}, {&l.norm1_bias, &p.norm1_bias},
+                            {&l.norm2_weight, &p.norm2_weight}, {&l.norm2_bias, &p.norm2_bias},
+                            {&l.q_bias, &p.q_bias}, {&l.k_bias, &p.k_bias}, {&l.v_bias, &p.v_bias},
+                            {&l.out_bias, &p.out_bias}, {&l.fc1_bias, &p.fc1_bias}, {&l.fc2_bias, &p.fc2_bias}}) {
+      *to = ops::to_device(*from, device);
+    }
+    for (auto [from, to] : {std::pair{&l.q_weight, &p.q_weight}, {&l.k_weight, &p.k_weight},
+                            {&l.v_weight, &p.v_weight}, {&l.out_weight, &p.out_weight},
+                            {&l.fc1_weight, &p.fc1_weight}, {&l.fc2_weight, &p.fc2_weight}}) {
+      *to = placed(*from, device, activation);
+    }
+    out.layers.push_back(std::move(p));
+  }
+  return out;
+}
+
+ProjectorWeights place_projector_weights(const ProjectorWeights& w, Device device, DType activation) {
+  check_vision_activation(device, activation, "multimodal projector");
+  if (device == Device::kCpu) return w;
+  ProjectorWeights out;
+  out.linear1_weight = placed(w.linear1_weight, device, activation);
+  out.linear1_bias = ops::to_device(w.linear1_bias, device);
+  out.linear2_weight = placed(w.linear2_weight, device, activation);
+  out.linear2_bias = ops::to_device(w.linear2_bias, device);
+  return out;
+}
 
 Tensor widen_to_f32(const Tensor& t) {
   require(is_float_weight(t.dtype()), ErrorCode::kBadModel,

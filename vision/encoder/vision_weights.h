@@ -3,6 +3,8 @@
 // Large matrices stay views into the memory-mapped checkpoint (bf16 in the released model); the few
 // small tensors the tower adds or copies row by row (class embedding, position table, image_newline)
 // are widened to f32 once at load, because the element-wise ops take f32 operands only.
+// place_clip_weights / place_projector_weights move them to a compute device once (the CPU keeps the
+// mapped views as they are).
 #pragma once
 
 #include <vector>
@@ -57,6 +59,25 @@ ProjectorWeights load_projector_weights(const io::Checkpoint& checkpoint);
 
 // image_newline widened to an owned f32 [text hidden] tensor. Same errors as load_clip_weights.
 Tensor load_image_newline(const io::Checkpoint& checkpoint);
+
+// The tower's weights for computing on `device` with activations of `activation` (f32 on the CPU; f32 or
+// bf16 on CUDA). The CPU with f32: the same weights (views, no copy). CUDA: copied to the device once;
+// the encoder blocks' six matrices converted to `activation` (so every block GEMM is f32·f32 or bf16·bf16
+// on cuBLAS, f32 accumulation; bf16 → f32 is exact, f32 → bf16 rounds to nearest even); the patch matrix,
+// class embedding and position table as f32 (the embedding stage runs in f32, see clip_vision_tower.h);
+// norm weights and biases keep their dtype (the ops read any float type). Weights already on `device` are
+// reused, not copied. Throws Error(kInvalidArgument) for an activation dtype the device does not compute
+// in, Error(kOutOfMemory) when the device is full, Error(kUnsupported) for a device this build lacks.
+// Thread-safe.
+ClipWeights place_clip_weights(const ClipWeights& weights, Device device, DType activation);
+
+// The projector's weights for `device` and `activation`, by the same rules: both matrices converted to
+// `activation` on CUDA, biases as they are; the CPU with f32 gets the same views. Same errors.
+ProjectorWeights place_projector_weights(const ProjectorWeights& weights, Device device, DType activation);
+
+// Throws Error(kInvalidArgument) unless `activation` is a dtype `device` computes activations in (f32 on
+// the CPU; f32 or bf16 on CUDA). `what` names the caller in the message.
+void check_vision_activation(Device device, DType activation, const char* what);
 
 // A float weight of any float dtype copied into new f32 memory of the same shape (owned).
 // Throws Error(kBadModel) naming the tensor when its dtype is not f32, f16 or bf16.

@@ -13,6 +13,7 @@
 #include "backends/cuda/moe_small_batch.h"
 #include "backends/cuda/norm.h"
 #include "backends/cuda/rope.h"
+#include "backends/cuda/unfold_patches.h"
 #include "core/error.h"
 
 namespace lightvl::cuda {
@@ -30,6 +31,7 @@ Tensor upload(const void*, DType, Shape) { unavailable(); }
 void synchronize() { unavailable(); }
 void copy_2d(const void*, size_t, void*, size_t, size_t, size_t) { unavailable(); }
 void fill_uniform(Tensor&, float, float, uint64_t) { unavailable(); }
+void unfold_patches(const Tensor&, int64_t, Tensor&) { unavailable(); }
 AllocatorStats allocator_stats() { return {}; }
 void release_cached_memory() {}
 

@@ -2,14 +2,12 @@
 # Builds GPU test and benchmark binaries here and packs them, with the shared libraries the GPU machine
 # lacks, into build-cuda/carry.tar.xz (git-ignored) for the `run` tool's carry parameter. The GPU machine
 # has CUDA 13 but not the Debian -dev packages this project builds against, so it runs these binaries
-# instead of configuring the tree. On the GPU machine:
-#   tar -xJf build-cuda/carry.tar.xz -C /tmp && export LD_LIBRARY_PATH=/tmp/carry/lib:/usr/local/cuda/lib64
-#   /tmp/carry/bin/test_gpu_model; /tmp/carry/bin/lightvl bench --breakdown
-# Usage: scripts/gpu_carry.sh [target...]   (default: test_gpu_model test_gpu_ops test_gpu_device lightvl_cli)
+# instead of configuring the tree. On the GPU machine, scripts/gpu_checks.sh runs them (tests, benchmarks).
+# Usage: scripts/gpu_carry.sh [target...]   (default: every GPU test, lightvl_cli and the CUDA benchmarks)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build-cuda"
-targets=("${@:-test_gpu_model test_gpu_ops test_gpu_device lightvl_cli}")
+targets=("${@:-test_gpu_device test_gpu_ops test_gpu_model test_gpu_int8_model test_gpu_vision lightvl_cli cuda_ops_bench bench_vision_tower}")
 read -r -a targets <<< "${targets[*]}"
 cmake -S "$root" -B "$build" -G Ninja -DLIGHTVL_CUDA=ON -DCMAKE_CUDA_COMPILER=/usr/local/cuda/bin/nvcc \
   -DLIGHTVL_CUDA_ARCHITECTURES=90 -DCMAKE_BUILD_TYPE=Release >/dev/null

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "backends/cuda/attention.h"
+#include "backends/cuda/attention_flash.h"
 #include "backends/cuda/device.h"
 #include "ops/activation.h"
 #include "ops/attention.h"
@@ -122,6 +123,19 @@ void bench_attention(int64_t t, int64_t past, DType dtype) {
     const double pairs = double(t) * double(past) + double(t) * double(t + 1) / 2.0;
     report_flops(name, s, 4.0 * pairs * d * hq, tensor_cores ? kBf16Peak : kF32Peak);
   }
+}
+
+// The FlashAttention-2-style kernel (attention_flash.cu, prepared, not yet dispatched by ops::attention)
+// at the same causal prefill shapes, called directly; flops counted as in bench_attention.
+void bench_attention_flash(int64_t t) {
+  const int64_t hq = 64, hkv = 8, d = 128;
+  const Tensor q = filled(DType::kBF16, {t, hq, d}), k = filled(DType::kBF16, {t, hkv, d});
+  const Tensor v = filled(DType::kBF16, {t, hkv, d});
+  Tensor out = ops::empty(DType::kBF16, {t, hq, d}, Device::kCuda);
+  const double s = time_op([&] { cuda::attention_flash(q, k, v, 0, true, 0.0883883f, out); });
+  const double pairs = double(t) * double(t + 1) / 2.0;
+  report_flops("attention-flash bf16 T=" + std::to_string(t) + " past=0 64q/8kv x128", s, 4.0 * pairs * d * hq,
+               kBf16Peak);
 }
 
 void bench_lightning(int64_t t, DType dtype) {
@@ -248,6 +262,7 @@ int main(int argc, char** argv) {
   bench_linear_int8(1, 9216, 6144, DType::kBF16, "expert w2");
   for (DType dtype : {DType::kBF16, DType::kF32}) {
     bench_attention(quick ? 1024 : 4096, 0, dtype);
+    if (dtype == DType::kBF16) bench_attention_flash(quick ? 1024 : 4096);
     bench_attention(1, 32767, dtype);
     bench_attention(1, quick ? 32767 : 131071, dtype);
     bench_lightning(quick ? 1024 : 4096, dtype);
@@ -255,6 +270,7 @@ int main(int argc, char** argv) {
   }
   if (!quick) {  // one 32k prompt in one call: the length the issue compares with the peers at
     bench_attention(32768, 0, DType::kBF16);
+    bench_attention_flash(32768);
     bench_lightning(32768, DType::kBF16);
   }
   bench_moe_decode({1, 2, 4, 8});

@@ -1,0 +1,338 @@
+// bf16 softmax attention, FlashAttention-2 style: register-resident accumulators, mma.sync m16n8k16
+// (bf16 × bf16 → f32) via inline PTX, ldmatrix from padded shared tiles, cp.async double buffering.
+// PREPARED, NOT VALIDATED ON A GPU: written and compiled (sm_90) without a device to run it on, so
+// ops::attention does not dispatch here; only tests/gpu/test_attention_flash_parity.cpp and
+// cuda_ops_bench call it (see attention_tensor_core.cu for the kernel in use).
+//
+// Work split. Grid (Hq, ⌈T / 64⌉): a block of 4 warps takes 64 consecutive queries of ONE query head h
+// (warp w: rows 16w … 16w + 15) and reads KV head g = h / (Hq / Hkv). K/V tiles are NOT shared across
+// the GQA group: each query head streams its KV head's tiles itself (the group's reuse comes from L2).
+// Query tiles are issued last-first so the longest causal rows start in the first wave.
+// Pipeline. The Q tile is staged once (cp.async) and moved into registers with ldmatrix.x4 (A
+// fragments for all d / 16 k-slices). Keys are walked in tiles of 64 in ascending order; K and V tiles
+// are double-buffered: tile j + 1 is issued with cp.async (16-byte, zero-fill past S) before tile j is
+// used, two block barriers per tile. Causal blocks stop at the last key any of their rows can see, so
+// fully masked tiles are never loaded; per-element masking runs only on tiles that cross the diagonal
+// or the end of the keys.
+// Per tile and warp (16 rows × 64 keys):
+//   S = Q·Kᵀ   K read with ldmatrix.x4 (non-transposed: the B operand "col" is K's row-major [key][dim]),
+//              32 f32 accumulators per thread (8 n8-tiles × 4);
+//   softmax    S scaled by scale·log2(e); the thread holds rows r = lane/4 and r + 8, columns
+//              2·(lane mod 4) + {0, 1} of every n8-tile (the m16n8 C layout of the PTX ISA), so the
+//              row max is a max over 16 values and two xor-shuffles (1, 2) inside the quad. Running max
+//              m and per-thread partial sum l stay in registers; O is rescaled by 2^(m_old − m_new);
+//              P = 2^(S − m) rounded to bf16 (l sums the unrounded f32 values);
+//   O += P·V   the C fragments of two adjacent n8-tiles of S are exactly the A fragment of one k16
+//              slice of P (a0, a1: tile 2k c0c1, c2c3; a2, a3: tile 2k + 1), so P never leaves
+//              registers; V read with ldmatrix.x4.trans ([key][dim] rows become the k-major B operand).
+// O is d / 8 n8-tiles × 4 f32 per thread (64 registers at d = 128). At the end l is reduced over the
+// quad, each row divided by l (0 for a row that saw no key) and stored as bf16 pairs.
+// Fragment layouts (PTX ISA, mma.m16n8k16 .bf16; g = lane / 4, c = 2·(lane mod 4)): A a0 (g, c..c+1),
+// a1 (g + 8, c..), a2 (g, c + 8..), a3 (g + 8, c + 8..); B b0 (k = c..c+1, n = g), b1 (k = c + 8.., n = g);
+// C c0c1 (g, c..c+1), c2c3 (g + 8, c..c+1).
+// Precision: bf16 products are exact in f32; f32 scores, statistics and accumulation; exp2f
+// (ex2.approx, ≈ 2 ulp) on log2e-scaled scores instead of expf; P rounded to bf16 (2^-9 relative)
+// before P·V, as in FlashAttention; output rounded to bf16 once.
+// Shared memory per block: 5 tiles of 64 × (d + 8) bf16 (Q, 2 × K, 2 × V; rows padded by 16 bytes so
+// ldmatrix's 8 row addresses hit distinct banks): 87,040 bytes at d = 128 (two blocks per H100/H200
+// SM), 46,080 at d = 64. Registers (ptxas, CUDA 13): 233 at d = 128 and 160 at d = 64 on sm_90 (235 / 154
+// on sm_80), no spills; __launch_bounds__(128, 2) keeps two blocks per SM within the register file.
+// Limits: bf16 only; d ∈ {64, 128}; Hq a multiple of Hkv; every tensor 16-byte aligned and dense;
+// ⌈T / 64⌉ ≤ 65535 (grid y); S may be anything ≥ 0 (S = 0 gives zeros); scale > 0 not required.
+#include "backends/cuda/attention_flash.h"
+
+#include <cstdint>
+
+#include "backends/cuda/common.cuh"
+#include "backends/cuda/context.h"
+#include "backends/cuda/cuda_check.h"
+
+namespace lightvl::cuda {
+namespace {
+
+constexpr int kWarps = 4;
+constexpr int kThreadsPerBlock = kWarps * 32;
+constexpr int kRows = 64;  // queries per block, 16 per warp
+constexpr int kKeys = 64;  // keys per tile
+constexpr float kLog2e = 1.4426950408889634f;
+
+template <int kD> struct FlashLayout {
+  static constexpr int kLd = kD + 8;          // bf16 row stride of every shared tile
+  static constexpr int kTile = kRows * kLd;   // elements per tile (kRows == kKeys)
+  static constexpr size_t kBytes = sizeof(bf16) * 5 * kTile;  // Q, K[2], V[2]
+  static_assert(kRows == kKeys, "one tile shape serves Q, K and V");
+};
+
+struct FlashParams {
+  const bf16* q;
+  const bf16* k;
+  const bf16* v;
+  bf16* out;
+  int64_t tokens, keys, past;
+  int q_heads, kv_heads, group;
+  bool causal;
+  float scale_log2;  // scale · log2(e)
+};
+
+__device__ __forceinline__ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
+__device__ __forceinline__ uint32_t shared_address(const void* p) {
+  return static_cast<uint32_t>(__cvta_generic_to_shared(p));
+}
+
+// 16 bytes global → shared, bypassing L1; zero-fills the destination when !valid (src is not read).
+__device__ __forceinline__ void cp_async_16(void* dst, const void* src, bool valid) {
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(shared_address(dst)), "l"(src),
+               "r"(valid ? 16 : 0));
+}
+__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int kPending> __device__ __forceinline__ void cp_async_wait() {
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending));
+}
+
+// Four 8×8 b16 matrices; lane i gives the row address of matrix i / 8, row i mod 8; register j holds
+// matrix j (row lane / 4, columns 2·(lane mod 4) + {0, 1}; transposed with .trans).
+__device__ __forceinline__ void ldmatrix_x4(uint32_t (&r)[4], const bf16* p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+               : "r"(shared_address(p)));
+}
+__device__ __forceinline__ void ldmatrix_x4_trans(uint32_t (&r)[4], const bf16* p) {
+  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];\n"
+               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+               : "r"(shared_address(p)));
+}
+
+// c += a·b for one m16n8k16 tile (bf16 inputs, f32 accumulators).
+__device__ __forceinline__ void mma_bf16(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+  asm volatile(
+      "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
+      "{%0, %1, %2, %3};\n"
+      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+
+// Two f32 rounded to a bf16 pair, `lo` in the low half (the lower column of a fragment register).
+__device__ __forceinline__ uint32_t pack_bf16(float lo, float hi) {
+  const __nv_bfloat162 pair = __floats2bfloat162_rn(lo, hi);
+  return *reinterpret_cast<const uint32_t*>(&pair);
+}
+
+// Block-wide: issues cp.async for rows [row0, row0 + 64) of a [rows, ·, d] tensor (`src` already at the
+// head's first element, `row_stride` elements between rows) into a padded shared tile; rows ≥ `rows`
+// are zero-filled. The caller commits the group.
+template <int kD>
+__device__ __forceinline__ void load_tile_async(bf16* dst, const bf16* src, int64_t row0, int64_t rows,
+                                                int64_t row_stride) {
+  constexpr int kChunks = kD / 8;  // 16-byte chunks per row
+  constexpr int kPerThread = kRows * kChunks / kThreadsPerBlock;
+#pragma unroll
+  for (int i = 0; i < kPerThread; ++i) {
+    const int idx = threadIdx.x + i * kThreadsPerBlock;
+    const int r = idx / kChunks, c = (idx % kChunks) * 8;
+    const bool valid = row0 + r < rows;
+    cp_async_16(dst + r * FlashLayout<kD>::kLd + c, valid ? src + (row0 + r) * row_stride + c : src, valid);
+  }
+}
+
+template <int kD>
+__global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(FlashParams p) {
+  using L = FlashLayout<kD>;
+  constexpr int kLd = L::kLd;
+  extern __shared__ __align__(128) unsigned char smem[];
+  bf16* q_s = reinterpret_cast<bf16*>(smem);
+  bf16* k_s = q_s + L::kTile;      // buffers 0 and 1
+  bf16* v_s = k_s + 2 * L::kTile;  // buffers 0 and 1
+
+  const int h = blockIdx.x, g = h / p.group;
+  const int64_t m0 = int64_t(gridDim.y - 1 - blockIdx.y) * kRows;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int quad_row = lane >> 2, quad_col = (lane & 3) * 2;
+
+  // Keys this block visits: all S, or (causal) up to the last key its last valid row sees.
+  int64_t key_end = p.keys;
+  if (p.causal) key_end = min64(key_end, p.past + min64(m0 + kRows, p.tokens));
+  const int tiles = int((key_end + kKeys - 1) / kKeys);
+
+  const bf16* q_head = p.q + int64_t(h) * kD;
+  const bf16* k_head = p.k + int64_t(g) * kD;
+  const bf16* v_head = p.v + int64_t(g) * kD;
+  const int64_t q_stride = int64_t(p.q_heads) * kD, kv_stride = int64_t(p.kv_heads) * kD;
+  load_tile_async<kD>(q_s, q_head, m0, p.tokens, q_stride);
+  if (tiles > 0) {
+    load_tile_async<kD>(k_s, k_head, 0, p.keys, kv_stride);
+    load_tile_async<kD>(v_s, v_head, 0, p.keys, kv_stride);
+  }
+  cp_async_commit();
+  cp_async_wait<0>();
+  __syncthreads();
+
+  // Q as A fragments: matrices (rows 0-7, cols 0-7), (8-15, 0-7), (0-7, 8-15), (8-15, 8-15) = a0..a3.
+  uint32_t q_frag[kD / 16][4];
+#pragma unroll
+  for (int kk = 0; kk < kD / 16; ++kk) {
+    ldmatrix_x4(q_frag[kk], q_s + (warp * 16 + (lane & 7) + ((lane >> 3) & 1) * 8) * kLd + kk * 16 + (lane >> 4) * 8);
+  }
+
+  // This thread's two rows: queries t_r = m0 + 16·warp + lane/4 + 8r; keys below limit[r] are visible.
+  const int64_t t_first = m0 + warp * 16 + quad_row;
+  int64_t limit[2];
+  float m[2], l[2];
+#pragma unroll
+  for (int r = 0; r < 2; ++r) {
+    limit[r] = p.causal ? min64(p.keys, p.past + t_first + 8 * r + 1) : p.keys;
+    m[r] = -INFINITY;
+    l[r] = 0.0f;
+  }
+  float o[kD / 8][4];
+#pragma unroll
+  for (int n = 0; n < kD / 8; ++n) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.0f;
+
+  for (int j = 0; j < tiles; ++j) {
+    const int buf = j & 1;
+    if (j + 1 < tiles) {  // prefetch tile j + 1 into the other buffer (freed by the barrier ending j − 1)
+      const int64_t next = int64_t(j + 1) * kKeys;
+      load_tile_async<kD>(k_s + (buf ^ 1) * L::kTile, k_head, next, p.keys, kv_stride);
+      load_tile_async<kD>(v_s + (buf ^ 1) * L::kTile, v_head, next, p.keys, kv_stride);
+    }
+    cp_async_commit();  // possibly empty, so that wait_group 1 always means "tile j has landed"
+    cp_async_wait<1>();
+    __syncthreads();
+    const bf16* k_t = k_s + buf * L::kTile;
+    const bf16* v_t = v_s + buf * L::kTile;
+
+    // S = Q·Kᵀ. One ldmatrix.x4 gives b0, b1 of keys n..n+7 (regs 0, 1) and n+8..n+15 (regs 2, 3).
+    float s[kKeys / 8][4];
+#pragma unroll
+    for (int n = 0; n < kKeys / 8; ++n) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
+#pragma unroll
+    for (int kk = 0; kk < kD / 16; ++kk) {
+#pragma unroll
+      for (int np = 0; np < kKeys / 16; ++np) {
+        uint32_t b[4];
+        ldmatrix_x4(b, k_t + (np * 16 + (lane & 7) + (lane >> 4) * 8) * kLd + kk * 16 + ((lane >> 3) & 1) * 8);
+        mma_bf16(s[2 * np], q_frag[kk], b[0], b[1]);
+        mma_bf16(s[2 * np + 1], q_frag[kk], b[2], b[3]);
+      }
+    }
+
+    // Online softmax in the log2 domain; masking only where the tile crosses the diagonal or S.
+    const int64_t n0 = int64_t(j) * kKeys;
+    const bool masked = n0 + kKeys > p.keys || (p.causal && n0 + kKeys - 1 > p.past + m0);
+#pragma unroll
+    for (int n = 0; n < kKeys / 8; ++n) {
+#pragma unroll
+      for (int e = 0; e < 4; ++e) {
+        s[n][e] *= p.scale_log2;
+        if (masked && n0 + n * 8 + quad_col + (e & 1) >= limit[e >> 1]) s[n][e] = -INFINITY;
+      }
+    }
+    float base[2];
+#pragma unroll
+    for (int r = 0; r < 2; ++r) {
+      float mx = m[r];
+#pragma unroll
+      for (int n = 0; n < kKeys / 8; ++n) mx = fmaxf(mx, fmaxf(s[n][2 * r], s[n][2 * r + 1]));
+      mx = fmaxf(mx, __shfl_xor_sync(kFullMask, mx, 1));
+      mx = fmaxf(mx, __shfl_xor_sync(kFullMask, mx, 2));
+      base[r] = mx == -INFINITY ? 0.0f : mx;  // a row with no visible key yet: every weight is 0
+      const float correction = exp2f(m[r] - base[r]);
+      m[r] = mx;
+      l[r] *= correction;
+#pragma unroll
+      for (int n = 0; n < kD / 8; ++n) {
+        o[n][2 * r] *= correction;
+        o[n][2 * r + 1] *= correction;
+      }
+    }
+
+    // O += P·V, one k16 slice (16 keys) of P at a time, built from the C fragments of S in place.
+#pragma unroll
+    for (int kk = 0; kk < kKeys / 16; ++kk) {
+      uint32_t a[4];
+#pragma unroll
+      for (int half = 0; half < 2; ++half) {
+        float* c = s[2 * kk + half];
+        const float w0 = exp2f(c[0] - base[0]), w1 = exp2f(c[1] - base[0]);
+        const float w2 = exp2f(c[2] - base[1]), w3 = exp2f(c[3] - base[1]);
+        l[0] += w0 + w1;
+        l[1] += w2 + w3;
+        a[2 * half] = pack_bf16(w0, w1);
+        a[2 * half + 1] = pack_bf16(w2, w3);
+      }
+#pragma unroll
+      for (int dn = 0; dn < kD / 16; ++dn) {
+        uint32_t b[4];
+        ldmatrix_x4_trans(b, v_t + (kk * 16 + (lane & 7) + ((lane >> 3) & 1) * 8) * kLd + dn * 16 + (lane >> 4) * 8);
+        mma_bf16(o[2 * dn], a, b[0], b[1]);
+        mma_bf16(o[2 * dn + 1], a, b[2], b[3]);
+      }
+    }
+    __syncthreads();  // every warp is done with buffer `buf` before iteration j + 1 refills it
+  }
+
+  // Normalise and store: row t_r, columns 8n + 2·(lane mod 4) + {0, 1} as bf16 pairs.
+#pragma unroll
+  for (int r = 0; r < 2; ++r) {
+    float sum = l[r];
+    sum += __shfl_xor_sync(kFullMask, sum, 1);
+    sum += __shfl_xor_sync(kFullMask, sum, 2);
+    const int64_t t = t_first + 8 * r;
+    if (t >= p.tokens) continue;
+    const float inv = sum > 0.0f ? 1.0f / sum : 0.0f;
+    bf16* row = p.out + (t * p.q_heads + h) * kD + quad_col;
+#pragma unroll
+    for (int n = 0; n < kD / 8; ++n) {
+      *reinterpret_cast<uint32_t*>(row + n * 8) = pack_bf16(o[n][2 * r] * inv, o[n][2 * r + 1] * inv);
+    }
+  }
+}
+
+template <int kD> void launch(const FlashParams& p) {
+  const dim3 grid(unsigned(p.q_heads), unsigned((p.tokens + kRows - 1) / kRows));
+  constexpr size_t smem = FlashLayout<kD>::kBytes;
+  check_cuda(cudaFuncSetAttribute(attention_flash_kernel<kD>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
+  attention_flash_kernel<kD><<<grid, kThreadsPerBlock, smem, current_context().stream>>>(p);
+  check_launch();
+}
+
+bool usable(const Tensor& t) {
+  return t.dtype() == DType::kBF16 && t.device() == Device::kCuda && t.rank() == 3 &&
+         reinterpret_cast<uintptr_t>(t.raw()) % 16 == 0;
+}
+
+}  // namespace
+
+bool attention_flash_supported(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out) {
+  if (!usable(q) || !usable(k) || !usable(v) || !usable(out)) return false;
+  const int64_t d = q.dim(2), hq = q.dim(1), hkv = k.dim(1);
+  return (d == 64 || d == 128) && k.dim(2) == d && v.shape() == k.shape() && out.shape() == q.shape() && hkv > 0 &&
+         hq % hkv == 0 && q.dim(0) >= 1 && (q.dim(0) + kRows - 1) / kRows <= 65535;
+}
+
+void attention_flash(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
+                     Tensor& out) {
+  require(attention_flash_supported(q, k, v, out), ErrorCode::kUnsupported,
+          "attention_flash: needs bf16 CUDA tensors q [T, Hq, d], k/v [S, Hkv, d], out like q, d 64 or 128, "
+          "Hq a multiple of Hkv, 16-byte aligned");
+  FlashParams p;
+  p.q = elements<bf16>(q);
+  p.k = elements<bf16>(k);
+  p.v = elements<bf16>(v);
+  p.out = elements<bf16>(out);
+  p.tokens = q.dim(0);
+  p.keys = k.dim(0);
+  p.past = past;
+  p.q_heads = int(q.dim(1));
+  p.kv_heads = int(k.dim(1));
+  p.group = p.q_heads / p.kv_heads;
+  p.causal = causal;
+  p.scale_log2 = scale * kLog2e;
+  if (q.dim(2) == 64) {
+    launch<64>(p);
+  } else {
+    launch<128>(p);
+  }
+}
+
+}  // namespace lightvl::cuda

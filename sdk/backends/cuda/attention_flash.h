@@ -1,0 +1,24 @@
+// FlashAttention-2-style bf16 softmax attention on tensor cores (attention_flash.cu). PREPARED, NOT
+// WIRED IN: ops::attention does not call it; only its parity test and cuda_ops_bench do, until it has
+// been validated on a GPU. Plain C++ header.
+#pragma once
+
+#include <cstdint>
+
+#include "core/tensor.h"
+
+namespace lightvl::cuda {
+
+// True when attention_flash() can run these tensors: q [T, Hq, d], k and v [S, Hkv, d], out [T, Hq, d],
+// all bf16 on the CUDA device, d ∈ {64, 128}, Hq a multiple of Hkv, T ≥ 1, ⌈T / 64⌉ ≤ 65535, and every
+// tensor 16-byte aligned. Thread-safe (reads the tensors' metadata only).
+bool attention_flash_supported(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out);
+
+// out = softmax(scale · q kᵀ, masked) v with the ops::attention contract: query head h reads KV head
+// h / (Hq / Hkv); query t sits at absolute position past + t and, when causal, sees keys s ≤ past + t
+// (all S keys otherwise). Asynchronous on the current device stream; writes only `out`. Throws
+// Error(kUnsupported) unless attention_flash_supported().
+void attention_flash(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
+                     Tensor& out);
+
+}  // namespace lightvl::cuda

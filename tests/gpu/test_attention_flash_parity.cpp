@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 
+#include "attention_case.h"
 #include "backends/cuda/attention.h"
 #include "backends/cuda/attention_flash.h"
 #include "gpu_test_util.h"
@@ -19,12 +20,7 @@ namespace {
 using test::random_values;
 using test::to_gpu;
 
-struct FlashCase {
-  const char* name;
-  int64_t tokens, past, keys;
-  bool causal;
-  int64_t q_heads, kv_heads, head_dim;
-};
+using FlashCase = test::AttentionCase;
 
 const FlashCase kFlashCases[] = {
     {"t1_causal", 1, 0, 1, true, 8, 2, 128},
@@ -41,25 +37,17 @@ const FlashCase kFlashCases[] = {
     {"t1000_past300", 1000, 300, 1300, true, 8, 2, 128},
 };
 
-void PrintTo(const FlashCase& c, std::ostream* os) { *os << c.name; }
-
 class CudaAttentionFlash : public test::CudaTestWithParam<FlashCase> {};
 
 TEST_P(CudaAttentionFlash, MatchesCpu) {
   const FlashCase c = GetParam();
   const DType act = DType::kBF16;
-  const Tensor q = random_values({c.tokens, c.q_heads, c.head_dim}, 21, 2.0f, act);
-  const Tensor k = random_values({c.keys, c.kv_heads, c.head_dim}, 22, 1.0f, act);
-  const Tensor v = random_values({c.keys, c.kv_heads, c.head_dim}, 23, 1.0f, act);
-  const float scale = 1.0f / std::sqrt(float(c.head_dim));
-  Tensor want = Tensor::zeros(DType::kF32, q.shape());
-  ops::attention(q, k, v, c.past, c.causal, scale, want);
-
-  const Tensor gq = to_gpu(q, act), gk = to_gpu(k, act), gv = to_gpu(v, act);
-  Tensor got = ops::empty(act, q.shape(), Device::kCuda);
+  const test::AttentionInputs in = test::attention_inputs(c, act);
+  const Tensor gq = to_gpu(in.q, act), gk = to_gpu(in.k, act), gv = to_gpu(in.v, act);
+  Tensor got = ops::empty(act, in.q.shape(), Device::kCuda);
   ASSERT_TRUE(cuda::attention_flash_supported(gq, gk, gv, got));
-  cuda::attention_flash(gq, gk, gv, c.past, c.causal, scale, got);
-  test::expect_parity(got, want, std::string("attention-flash ") + c.name + " bf16", act);
+  cuda::attention_flash(gq, gk, gv, c.past, c.causal, in.scale, got);
+  test::expect_parity(got, in.want, std::string("attention-flash ") + c.name + " bf16", act);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, CudaAttentionFlash, ::testing::ValuesIn(kFlashCases),

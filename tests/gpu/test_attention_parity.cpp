@@ -7,6 +7,7 @@
 #include <cmath>
 #include <tuple>
 
+#include "attention_case.h"
 #include "backends/cuda/attention.h"
 #include "backends/cuda/device.h"
 #include "gpu_test_util.h"
@@ -17,12 +18,7 @@ namespace {
 using test::random_values;
 using test::to_gpu;
 
-struct Case {
-  const char* name;
-  int64_t tokens, past, keys;
-  bool causal;
-  int64_t q_heads, kv_heads, head_dim;
-};
+using Case = test::AttentionCase;
 
 const Case kCases[] = {
     {"prefill_gqa_past", 21, 37, 58, true, 8, 2, 128},
@@ -38,28 +34,20 @@ const Case kCases[] = {
     {"cache_longer_than_needed", 4, 10, 30, true, 4, 2, 32},
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
-
 using Param = std::tuple<DType, Case>;
 class CudaAttention : public test::CudaTestWithParam<Param> {};
 
 TEST_P(CudaAttention, MatchesCpu) {
   const auto [act, c] = GetParam();
-  const Tensor q = random_values({c.tokens, c.q_heads, c.head_dim}, 21, 2.0f, act);
-  const Tensor k = random_values({c.keys, c.kv_heads, c.head_dim}, 22, 1.0f, act);
-  const Tensor v = random_values({c.keys, c.kv_heads, c.head_dim}, 23, 1.0f, act);
-  const float scale = 1.0f / std::sqrt(float(c.head_dim));
-  Tensor want = Tensor::zeros(DType::kF32, q.shape());
-  ops::attention(q, k, v, c.past, c.causal, scale, want);
-
-  const Tensor gk = to_gpu(k, act), gv = to_gpu(v, act);
-  Tensor got = ops::empty(act, q.shape(), Device::kCuda);
-  ops::attention(to_gpu(q, act), gk, gv, c.past, c.causal, scale, got);
+  const test::AttentionInputs in = test::attention_inputs(c, act);
+  const Tensor gk = to_gpu(in.k, act), gv = to_gpu(in.v, act);
+  Tensor got = ops::empty(act, in.q.shape(), Device::kCuda);
+  ops::attention(to_gpu(in.q, act), gk, gv, c.past, c.causal, in.scale, got);
   const int sms = cuda::list_devices().at(0).multiprocessors;
   const int splits = cuda::attention_key_splits(c.tokens, c.q_heads, c.kv_heads, c.keys, sms);
   const bool tensor_cores = cuda::attention_uses_tensor_cores(act, c.tokens, c.q_heads, c.kv_heads, c.head_dim);
   const std::string path = tensor_cores ? "tensor cores" : "CUDA cores, " + std::to_string(splits) + " key slice(s)";
-  test::expect_parity(got, want, std::string("attention ") + c.name + " " + test::name_of(act) + " (" + path + ")", act);
+  test::expect_parity(got, in.want, std::string("attention ") + c.name + " " + test::name_of(act) + " (" + path + ")", act);
   if (std::string(c.name).rfind("decode", 0) == 0) {
     EXPECT_FALSE(tensor_cores);
     EXPECT_GT(splits, 1) << "the decode cases are meant to exercise the split-key path";

@@ -53,7 +53,10 @@ int run_bench(BenchCliOptions& o) {
     std::printf("decode     batch %d after %lld tokens: %.1f tokens/s in all\n", r.batch, (long long)r.decode_context,
                 r.batch_decode_tokens_per_second);
   }
-  if (r.device_memory_in_use) std::printf("memory     %s in use on the GPU\n", format_bytes(r.device_memory_in_use).c_str());
+  if (r.device_memory_in_use) {
+    std::printf("memory     %s in use on the GPU at the end; peak held by tensors %s\n",
+                format_bytes(r.device_memory_in_use).c_str(), format_bytes(r.device_peak_tensor_bytes).c_str());
+  }
   for (const SublayerTiming& t : r.breakdown) {
     std::printf("breakdown  %-22s %6lld tokens after %6lld: %9.3f ms\n", t.name.c_str(), (long long)t.tokens,
                 (long long)t.context, t.milliseconds);

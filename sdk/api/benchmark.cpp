@@ -270,6 +270,7 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
     }
   }
   r.device_memory_in_use = o.cuda ? ops::gpu_memory_in_use() : 0;
+  r.device_peak_tensor_bytes = o.cuda ? ops::gpu_peak_tensor_bytes() : 0;
   r.notes.push_back("vision tower: runs on the CPU so far; ViT tiles/s on the GPU not measured");
   return r;
 }

@@ -1,7 +1,10 @@
 #include "ops/devices.h"
 
+#include "core/error.h"
+
 #if LIGHTVL_WITH_CUDA
 #include "backends/cuda/device.h"
+#include "backends/cuda/memory.h"
 #endif
 
 namespace lightvl::ops {
@@ -22,11 +25,21 @@ std::string cuda_versions() {
 }
 
 uint64_t gpu_memory_in_use() { return cuda::memory_in_use(); }
+
+uint64_t gpu_peak_tensor_bytes() {
+  if (gpu_devices().empty()) return 0;
+  try {
+    return cuda::allocator_stats().peak_bytes_in_use;
+  } catch (const Error&) {
+    return 0;
+  }
+}
 #else
 bool cuda_built() { return false; }
 std::vector<GpuDevice> gpu_devices() { return {}; }
 std::string cuda_versions() { return "built without CUDA (LIGHTVL_CUDA=OFF)"; }
 uint64_t gpu_memory_in_use() { return 0; }
+uint64_t gpu_peak_tensor_bytes() { return 0; }
 #endif
 
 }  // namespace lightvl::ops

@@ -20,6 +20,9 @@ bool cuda_built();
 std::vector<GpuDevice> gpu_devices();
 // Bytes in use on the current GPU (total − free); 0 without one. Never throws.
 uint64_t gpu_memory_in_use();
+// The most bytes lightvl's tensors have held at once on the current GPU (the caching allocator's
+// high-water mark of live tensors, rounded up to its size classes); 0 without CUDA. Never throws.
+uint64_t gpu_peak_tensor_bytes();
 // "CUDA runtime 13.0, driver 13.0", or why there is none.
 std::string cuda_versions();
 

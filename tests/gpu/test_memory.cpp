@@ -8,6 +8,7 @@
 #include "backends/cuda/memory.h"
 #include "core/error.h"
 #include "gpu_test_util.h"
+#include "ops/devices.h"
 #include "ops/linear.h"
 
 namespace lightvl {
@@ -73,6 +74,15 @@ TEST_F(CudaTest, AllocatorReusesFreedBlocks) {
   EXPECT_EQ(after.device_allocations, before.device_allocations);
   EXPECT_EQ(after.cache_hits, before.cache_hits + 3 * (sizes.size() + 1));
   EXPECT_EQ(after.bytes_in_use, before.bytes_in_use);
+  // The high-water mark saw a whole step's tensors alive at once, and never less than what is live now.
+  uint64_t step_bytes = 0;
+  {
+    std::vector<Tensor> live;
+    for (int64_t n : sizes) live.push_back(ops::empty(DType::kF32, {n}, Device::kCuda));
+    step_bytes = cuda::allocator_stats().bytes_in_use - after.bytes_in_use;
+  }
+  EXPECT_GE(cuda::allocator_stats().peak_bytes_in_use, after.bytes_in_use + step_bytes);
+  EXPECT_GE(ops::gpu_peak_tensor_bytes(), after.bytes_in_use + step_bytes);
 }
 
 TEST_F(CudaTest, OperandsOnDifferentDevicesAreRefused) {

@@ -63,6 +63,7 @@ void* allocate_block(int device, size_t size) {
     cached.pop_back();
     pool.stats.bytes_cached -= size;
     pool.stats.bytes_in_use += size;
+    pool.stats.peak_bytes_in_use = std::max(pool.stats.peak_bytes_in_use, pool.stats.bytes_in_use);
     ++pool.stats.cache_hits;
     return p;
   }
@@ -82,6 +83,7 @@ void* allocate_block(int device, size_t size) {
   check_cuda(status);
   ++pool.stats.device_allocations;
   pool.stats.bytes_in_use += size;
+  pool.stats.peak_bytes_in_use = std::max(pool.stats.peak_bytes_in_use, pool.stats.bytes_in_use);
   return p;
 }
 

@@ -21,6 +21,7 @@ struct AllocatorStats {
   uint64_t bytes_cached = 0;        // in free lists, ready for reuse
   uint64_t device_allocations = 0;  // cudaMalloc calls so far (flat after warm-up)
   uint64_t cache_hits = 0;          // requests served from a free list
+  uint64_t peak_bytes_in_use = 0;   // the most bytes_in_use has been (high-water mark of live tensors)
 };
 
 // A device tensor with uninitialised contents. The memory returns to the allocator when the last

@@ -51,6 +51,7 @@ struct BenchmarkReport {
   double bandwidth_utilisation = 0;    // bytes per token · tokens/s / peak bandwidth (0 when unknown)
   double peak_bandwidth = 0, peak_flops = 0;  // the hardware limits used (bytes/s, bf16 FLOP/s)
   uint64_t device_memory_in_use = 0;   // bytes in use on the GPU at the end (caching allocator included)
+  uint64_t device_peak_tensor_bytes = 0;  // the most bytes lightvl's tensors held at once during the run
   std::vector<SublayerTiming> breakdown;  // with BenchmarkOptions::breakdown
   std::vector<std::string> notes;      // what was not measured and why
 };

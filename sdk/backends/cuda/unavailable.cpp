@@ -10,6 +10,7 @@
 #include "backends/cuda/linear.h"
 #include "backends/cuda/memory.h"
 #include "backends/cuda/moe.h"
+#include "backends/cuda/moe_grouped.h"
 #include "backends/cuda/moe_small_batch.h"
 #include "backends/cuda/norm.h"
 #include "backends/cuda/rope.h"
@@ -55,6 +56,10 @@ void moe_experts_small_batch(const Tensor&, const Tensor&, int, const std::vecto
   unavailable();
 }
 bool moe_experts_small_batch_supported(const Tensor&, int, const std::vector<ops::MoeExpert>&) { return false; }
+void moe_experts_grouped(const Tensor&, const Tensor&, int, const std::vector<ops::MoeExpert>&, Tensor&) {
+  unavailable();
+}
+bool moe_experts_grouped_supported(const Tensor&, int, const std::vector<ops::MoeExpert>&) { return false; }
 void attention(const Tensor&, const Tensor&, const Tensor&, int64_t, bool, float, Tensor&) { unavailable(); }
 int attention_key_splits(int64_t, int64_t, int64_t, int64_t, int) { return 1; }
 bool attention_uses_tensor_cores(DType, int64_t, int64_t, int64_t, int64_t) { return false; }

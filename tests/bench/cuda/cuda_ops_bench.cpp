@@ -1,12 +1,13 @@
 // Micro-benchmarks of the CUDA ops at MiniMax-Text-01 sizes (hidden 6144, 64 query heads of 128, 8 KV
 // heads, lightning state 64 × 128 × 128 f32): GEMMs through cuBLAS, softmax attention prefill and
 // decode, lightning attention chunked prefill and decode step, and the routed experts of one MoE layer
-// at decode (32 experts of I 9216, top-2): the fused small-batch op beside the per-expert GEMM path.
+// (32 experts of I 9216, top-2) at decode (the fused small-batch op beside the per-expert GEMM path)
+// and at prefill (the grouped-GEMM op beside the per-expert GEMM path).
 // Prints the time per call and the achieved TFLOP/s (compute-bound ops) or GB/s (memory-bound ops)
 // against the device's peak.
 //
-// Usage: cuda_ops_bench [--quick | --moe] (--moe: only the MoE decode benchmark). Timing: a warm-up
-// call, then enough calls for ≥ 50 ms (at most 200), closed by a device synchronisation, measured with std::chrono on the host (so small decode ops include
+// Usage: cuda_ops_bench [--quick | --moe] (--moe: only the MoE decode and prefill benchmarks).
+// Timing: a warm-up call, then enough calls for ≥ 50 ms (at most 200), closed by a device synchronisation, measured with std::chrono on the host (so small decode ops include
 // their launch overhead, as the engine will see it). Peaks: dense bf16 tensor-core 989 TFLOP/s, f32 CUDA
 // cores 67 TFLOP/s; HBM 3.35 TB/s (H100 SXM) or 4.8 TB/s (H200).
 #include <algorithm>
@@ -28,6 +29,7 @@
 #include "ops/linear.h"
 #include "ops/quantize.h"
 #include "ops/moe.h"
+#include "ops/moe_grouped.h"
 #include "ops/moe_small_batch.h"
 #include "ops/random_fill.h"
 
@@ -186,21 +188,36 @@ void moe_gemm_path(const Tensor& x, const Tensor& logits, int top_k, const std::
   }
 }
 
-// One MoE layer's routed experts at decode, bf16: hidden 6144, 32 experts of I 9216, top-2. GB/s counts
-// the weights of the distinct experts the tokens are routed to (each read once by the fused op).
+// One MoE layer's routed experts in bf16: hidden 6144, 32 experts of I 9216 (32 × 3 × 113 MB = 10.9 GB,
+// filled on the device). `experts` points into `weights` (a move keeps the vector's elements in place).
+struct MoeLayer {
+  std::vector<Tensor> weights;
+  std::vector<ops::MoeExpert> experts;
+};
+constexpr int64_t kMoeHidden = 6144, kMoeInter = 9216, kMoeExperts = 32;
+
+MoeLayer make_moe_layer(DType dtype) {
+  MoeLayer layer;
+  for (int64_t i = 0; i < 3 * kMoeExperts; ++i) {
+    layer.weights.push_back(
+        ops::empty(dtype, i % 3 == 2 ? Shape{kMoeHidden, kMoeInter} : Shape{kMoeInter, kMoeHidden}, Device::kCuda));
+    ops::fill_uniform(layer.weights.back(), -0.02f, 0.02f, uint64_t(i + 1));
+  }
+  for (int64_t e = 0; e < kMoeExperts; ++e) {
+    layer.experts.push_back(
+        {&layer.weights[size_t(3 * e)], &layer.weights[size_t(3 * e + 1)], &layer.weights[size_t(3 * e + 2)]});
+  }
+  return layer;
+}
+
+// The routed experts at decode, top-2. GB/s counts the weights of the distinct experts the tokens are
+// routed to (each read once by the fused op).
 void bench_moe_decode(const std::vector<int64_t>& token_counts) {
-  const int64_t hidden = 6144, inter = 9216, num_experts = 32;
+  const int64_t hidden = kMoeHidden, inter = kMoeInter, num_experts = kMoeExperts;
   const int top_k = 2;
   const DType dtype = DType::kBF16;
-  std::vector<Tensor> weights;  // 32 × 3 × 113 MB = 10.9 GB, filled on the device
-  for (int64_t i = 0; i < 3 * num_experts; ++i) {
-    weights.push_back(ops::empty(dtype, i % 3 == 2 ? Shape{hidden, inter} : Shape{inter, hidden}, Device::kCuda));
-    ops::fill_uniform(weights.back(), -0.02f, 0.02f, uint64_t(i + 1));
-  }
-  std::vector<ops::MoeExpert> experts;
-  for (int64_t e = 0; e < num_experts; ++e) {
-    experts.push_back({&weights[size_t(3 * e)], &weights[size_t(3 * e + 1)], &weights[size_t(3 * e + 2)]});
-  }
+  const MoeLayer layer = make_moe_layer(dtype);
+  const std::vector<ops::MoeExpert>& experts = layer.experts;
   const double expert_bytes = 3.0 * double(hidden) * double(inter) * dtype_size(dtype);
   for (const int64_t t : token_counts) {
     const Tensor x = filled(dtype, {t, hidden});
@@ -218,6 +235,25 @@ void bench_moe_decode(const std::vector<int64_t>& token_counts) {
     const double gemm = time_op([&] { moe_gemm_path(x, logits, top_k, experts, out); });
     report_bytes("moe experts gemm path" + shape, gemm, double(distinct) * expert_bytes);
   }
+}
+
+// The routed experts at prefill, top-2: the grouped-GEMM op (ops/moe_grouped.h) beside the per-expert
+// GEMM path. TFLOP/s counts the expert GEMMs only, 2 · 3 · T·k · hidden · I (routing, permutation,
+// SwiGLU and the combination are in the time, not in the count).
+void bench_moe_prefill(int64_t tokens) {
+  const int top_k = 2;
+  const DType dtype = DType::kBF16;
+  const MoeLayer layer = make_moe_layer(dtype);
+  const Tensor x = filled(dtype, {tokens, kMoeHidden});
+  Tensor logits = ops::empty(dtype, {tokens, kMoeExperts}, Device::kCuda);
+  ops::fill_uniform(logits, -2.0f, 2.0f, uint64_t(200 + tokens));
+  Tensor out = ops::empty(dtype, {tokens, kMoeHidden}, Device::kCuda);
+  const double flops = 2.0 * 3.0 * double(tokens * top_k) * double(kMoeHidden) * double(kMoeInter);
+  const std::string shape = std::string(" ") + dtype_name(dtype) + " T=" + std::to_string(tokens) + " 6144x9216 E=32 k=2";
+  const double grouped = time_op([&] { ops::moe_experts_grouped(x, logits, top_k, layer.experts, out); });
+  report_flops("moe experts grouped" + shape, grouped, flops, kBf16Peak);
+  const double gemm = time_op([&] { moe_gemm_path(x, logits, top_k, layer.experts, out); });
+  report_flops("moe experts gemm path" + shape, gemm, flops, kBf16Peak);
 }
 
 }  // namespace
@@ -249,6 +285,7 @@ int main(int argc, char** argv) {
   }
   if (moe_only) {
     bench_moe_decode({1, 2, 4, 8});
+    bench_moe_prefill(4096);
     return 0;
   }
   // Projections of one MiniMax layer: qkv (lightning) 6144→24576, out 8192→6144, expert w1 6144→9216.
@@ -274,5 +311,6 @@ int main(int argc, char** argv) {
     bench_lightning(32768, DType::kBF16);
   }
   bench_moe_decode({1, 2, 4, 8});
+  bench_moe_prefill(quick ? 1024 : 4096);
   return 0;
 }

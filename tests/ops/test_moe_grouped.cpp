@@ -1,0 +1,179 @@
+// The grouped-GEMM MoE op (ops/moe_grouped.h) on the CPU against the per-expert composition the backbone
+// uses (moe_route, gather_rows, linear, swiglu, linear, scatter_add_rows), an expert that receives no
+// tokens, and its refusal of bad operands.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "core/error.h"
+#include "op_test_util.h"
+#include "ops/activation.h"
+#include "ops/linear.h"
+#include "ops/moe.h"
+#include "ops/moe_grouped.h"
+
+namespace lightvl {
+namespace {
+
+// E experts of random SwiGLU weights in `dtype`, scaled so the products stay O(1), and their views.
+struct Experts {
+  std::vector<Tensor> gate, up, down;
+  std::vector<ops::MoeExpert> views;  // into the vectors above: built once they are complete
+};
+
+Experts make_experts(int num_experts, int64_t hidden, int64_t inter, DType dtype, uint32_t seed) {
+  Experts ex;
+  for (int e = 0; e < num_experts; ++e) {
+    const uint32_t s = seed + 3 * uint32_t(e);
+    ex.gate.push_back(test::random_tensor({inter, hidden}, s, 1.0f / std::sqrt(float(hidden)), dtype));
+    ex.up.push_back(test::random_tensor({inter, hidden}, s + 1, 1.0f / std::sqrt(float(hidden)), dtype));
+    ex.down.push_back(test::random_tensor({hidden, inter}, s + 2, 1.0f / std::sqrt(float(inter)), dtype));
+  }
+  for (size_t e = 0; e < ex.gate.size(); ++e) ex.views.push_back({&ex.gate[e], &ex.up[e], &ex.down[e]});
+  return ex;
+}
+
+// The per-expert composition of text/backbone/moe_block.cpp (the GEMM path), in f32.
+Tensor composition(const Tensor& x, const Tensor& logits, int top_k, const Experts& ex) {
+  const int64_t tokens = x.dim(0), hidden = x.dim(1), inter = ex.gate[0].dim(0);
+  const ops::Routing routing = ops::moe_route(logits, top_k);
+  Tensor out = Tensor::zeros(DType::kF32, {tokens, hidden});
+  for (size_t e = 0; e < ex.gate.size(); ++e) {
+    std::vector<int32_t> rows;
+    std::vector<float> scales;
+    for (int64_t t = 0; t < tokens; ++t) {
+      for (int j = 0; j < top_k; ++j) {
+        const size_t slot = size_t(t * top_k + j);
+        if (routing.expert_ids[slot] == int32_t(e)) {
+          rows.push_back(int32_t(t));
+          scales.push_back(routing.weights[slot]);
+        }
+      }
+    }
+    if (rows.empty()) continue;
+    const int64_t n = int64_t(rows.size());
+    Tensor xs = Tensor::zeros(DType::kF32, {n, hidden});
+    ops::gather_rows(x, rows, xs);
+    Tensor g = Tensor::zeros(DType::kF32, {n, inter}), u = Tensor::zeros(DType::kF32, {n, inter});
+    ops::linear(xs, ex.gate[e], nullptr, g);
+    ops::linear(xs, ex.up[e], nullptr, u);
+    ops::swiglu(g, u, g);
+    Tensor y = Tensor::zeros(DType::kF32, {n, hidden});
+    ops::linear(g, ex.down[e], nullptr, y);
+    ops::scatter_add_rows(y, rows, scales, out);
+  }
+  return out;
+}
+
+std::vector<double> as_doubles(const Tensor& t) {
+  std::vector<double> v(size_t(t.numel()));
+  for (int64_t i = 0; i < t.numel(); ++i) v[size_t(i)] = test::value(t, i);
+  return v;
+}
+
+Tensor run_op(const Tensor& x, const Tensor& logits, int top_k, const Experts& ex) {
+  Tensor out = Tensor::zeros(DType::kF32, x.shape());
+  ops::moe_experts_grouped(x, logits, top_k, ex.views, out);
+  return out;
+}
+
+TEST(MoeGrouped, MatchesThePerExpertComposition) {
+  // hidden and I not multiples of 8 or powers of two.
+  const int64_t hidden = 20, inter = 36;
+  for (const DType dtype : {DType::kF32, DType::kBF16}) {
+    for (const int num_experts : {8, 32}) {
+      const Experts ex = make_experts(num_experts, hidden, inter, dtype, 600 + uint32_t(num_experts));
+      for (const int top_k : {1, 2}) {
+        for (const int64_t tokens : {1, 7, 100}) {  // 100 tokens: more pairs than the small-batch op takes
+          const Tensor x = test::random_tensor({tokens, hidden}, uint32_t(13 * tokens + top_k));
+          const Tensor logits = test::random_tensor({tokens, num_experts}, uint32_t(17 * tokens + top_k), 2.0f);
+          ASSERT_TRUE(ops::moe_experts_grouped_supported(x, top_k, ex.views));
+          const std::string what = std::string("moe_experts_grouped ") + dtype_name(dtype) + " E=" +
+                                   std::to_string(num_experts) + " k=" + std::to_string(top_k) + " T=" +
+                                   std::to_string(tokens);
+          // k ≤ 2: the same f32 operations in the same order up to a + b = b + a, so equal to rounding.
+          EXPECT_LE(test::max_relative_error(run_op(x, logits, top_k, ex),
+                                             as_doubles(composition(x, logits, top_k, ex)), what.c_str()),
+                    1e-6);
+        }
+      }
+    }
+  }
+}
+
+TEST(MoeGrouped, ExpertWithoutTokensContributesNothing) {
+  const int64_t hidden = 24, inter = 40;
+  const Experts ex = make_experts(8, hidden, inter, DType::kF32, 700);
+  // Expert 5's logit is far below the rest for every token: it is never chosen.
+  Tensor logits = test::random_tensor({50, 8}, 701, 1.0f);
+  for (int64_t t = 0; t < 50; ++t) logits.data<float>()[t * 8 + 5] = -100.0f;
+  const Tensor x = test::random_tensor({50, hidden}, 702);
+  const ops::Routing routing = ops::moe_route(logits, 2);
+  for (const int32_t id : routing.expert_ids) ASSERT_NE(id, 5);
+  EXPECT_LE(test::max_relative_error(run_op(x, logits, 2, ex), as_doubles(composition(x, logits, 2, ex)),
+                                     "moe_experts_grouped, expert 5 idle"),
+            1e-6);
+}
+
+TEST(MoeGrouped, ZeroTokensIsANoOp) {
+  const Experts ex = make_experts(4, 8, 8, DType::kF32, 800);
+  const Tensor x = Tensor::zeros(DType::kF32, {0, 8}), logits = Tensor::zeros(DType::kF32, {0, 4});
+  Tensor out = Tensor::zeros(DType::kF32, {0, 8});
+  EXPECT_NO_THROW(ops::moe_experts_grouped(x, logits, 2, ex.views, out));
+}
+
+// Runs `f` and returns the code of the lightvl::Error it throws (a test failure when none).
+template <typename F>
+ErrorCode error_code_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    std::printf("[ message ] %s\n", e.what());
+    return e.code();
+  }
+  ADD_FAILURE() << "no Error thrown";
+  return ErrorCode::kInternal;
+}
+
+TEST(MoeGrouped, RefusesBadOperandsWithAClearError) {
+  const int64_t hidden = 16, inter = 24;
+  Experts ex = make_experts(4, hidden, inter, DType::kF32, 900);
+  const Tensor x = test::random_tensor({3, hidden}, 901);
+  const Tensor logits = test::random_tensor({3, 4}, 902);
+  Tensor out = Tensor::zeros(DType::kF32, {3, hidden});
+  const auto call = [&](const Tensor& xx, const Tensor& ll, int k, const std::vector<ops::MoeExpert>& v, Tensor& o) {
+    return [&xx, &ll, k, &v, &o] { ops::moe_experts_grouped(xx, ll, k, v, o); };
+  };
+  EXPECT_EQ(error_code_of(call(x, logits, 5, ex.views, out)), ErrorCode::kInternal);  // top_k > E
+  EXPECT_EQ(error_code_of(call(x, logits, 0, ex.views, out)), ErrorCode::kInternal);
+  Tensor short_out = Tensor::zeros(DType::kF32, {2, hidden});
+  EXPECT_EQ(error_code_of(call(x, logits, 2, ex.views, short_out)), ErrorCode::kInternal);
+  const Tensor wide_logits = test::random_tensor({3, 5}, 903);  // 5 experts' logits for 4 experts
+  EXPECT_EQ(error_code_of(call(x, wide_logits, 2, ex.views, out)), ErrorCode::kInternal);
+  const Tensor narrow_x = test::random_tensor({3, hidden - 1}, 904);
+  Tensor narrow_out = Tensor::zeros(DType::kF32, {3, hidden - 1});
+  EXPECT_EQ(error_code_of(call(narrow_x, logits, 2, ex.views, narrow_out)), ErrorCode::kInternal);
+  EXPECT_EQ(error_code_of(call(x, logits, 2, ex.views, const_cast<Tensor&>(x))), ErrorCode::kInternal);  // alias
+
+  std::vector<ops::MoeExpert> bad = ex.views;
+  const Tensor transposed_down = test::random_tensor({inter, hidden}, 905);
+  bad[2].down = &transposed_down;
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
+  const Tensor bf16_up = test::random_tensor({inter, hidden}, 906, 1.0f, DType::kBF16);
+  bad = ex.views;
+  bad[1].up = &bf16_up;  // mixed weight dtypes
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
+  bad = ex.views;
+  bad[3].gate = nullptr;
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
+  const Tensor int8_weight = Tensor::zeros(DType::kI8, {inter, hidden});
+  bad = ex.views;
+  for (ops::MoeExpert& e : bad) e.gate = e.up = &int8_weight;
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kUnsupported);
+  EXPECT_FALSE(ops::moe_experts_grouped_supported(x, 2, bad));
+  EXPECT_TRUE(ops::moe_experts_grouped_supported(x, 2, ex.views));
+}
+
+}  // namespace
+}  // namespace lightvl

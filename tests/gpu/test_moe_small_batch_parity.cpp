@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "gpu_test_util.h"
+#include "moe_experts.h"
 #include "ops/moe_small_batch.h"
 
 namespace lightvl {
@@ -19,27 +20,8 @@ using test::to_gpu;
 // Activation dtype, weight dtype.
 using Types = std::tuple<DType, DType>;
 
-// E experts' weights on the host (f32 values exactly representable in the weight dtype) and on the GPU.
-struct Experts {
-  std::vector<Tensor> host, device;  // gate, up, down per expert
-  std::vector<ops::MoeExpert> host_views, device_views;
-};
-
-Experts make_experts(int num_experts, int64_t hidden, int64_t inter, DType weight, uint32_t seed) {
-  Experts ex;
-  for (int e = 0; e < num_experts; ++e) {
-    const uint32_t s = seed + 3 * uint32_t(e);
-    ex.host.push_back(random_values({inter, hidden}, s, 1.0f / std::sqrt(float(hidden)), weight));
-    ex.host.push_back(random_values({inter, hidden}, s + 1, 1.0f / std::sqrt(float(hidden)), weight));
-    ex.host.push_back(random_values({hidden, inter}, s + 2, 1.0f / std::sqrt(float(inter)), weight));
-  }
-  for (const Tensor& t : ex.host) ex.device.push_back(to_gpu(t, weight));
-  for (size_t i = 0; i < ex.host.size(); i += 3) {
-    ex.host_views.push_back({&ex.host[i], &ex.host[i + 1], &ex.host[i + 2]});
-    ex.device_views.push_back({&ex.device[i], &ex.device[i + 1], &ex.device[i + 2]});
-  }
-  return ex;
-}
+using Experts = test::GpuExperts;
+constexpr auto make_experts = test::make_gpu_experts;
 
 // Runs the op on the CPU (f32) and on CUDA (act) on the same numbers and checks parity.
 void expect_parity_for(const Experts& ex, const Tensor& x, const Tensor& logits, int top_k, DType act,

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "moe_test_util.h"
 #include "op_test_util.h"
 #include "ops/activation.h"
 #include "ops/linear.h"
@@ -16,55 +17,10 @@
 namespace lightvl {
 namespace {
 
-// E experts of random SwiGLU weights in `dtype`, scaled so the products stay O(1), and their views.
-struct Experts {
-  std::vector<Tensor> gate, up, down;
-  std::vector<ops::MoeExpert> views;  // into the vectors above: built once they are complete
-};
+using test::Experts;
+using test::error_code_of;
+using test::make_experts;
 
-Experts make_experts(int num_experts, int64_t hidden, int64_t inter, DType dtype, uint32_t seed) {
-  Experts ex;
-  for (int e = 0; e < num_experts; ++e) {
-    const uint32_t s = seed + 3 * uint32_t(e);
-    ex.gate.push_back(test::random_tensor({inter, hidden}, s, 1.0f / std::sqrt(float(hidden)), dtype));
-    ex.up.push_back(test::random_tensor({inter, hidden}, s + 1, 1.0f / std::sqrt(float(hidden)), dtype));
-    ex.down.push_back(test::random_tensor({hidden, inter}, s + 2, 1.0f / std::sqrt(float(inter)), dtype));
-  }
-  for (size_t e = 0; e < ex.gate.size(); ++e) ex.views.push_back({&ex.gate[e], &ex.up[e], &ex.down[e]});
-  return ex;
-}
-
-// The per-expert composition of text/backbone/moe_block.cpp (the GEMM path).
-Tensor composition(const Tensor& x, const Tensor& logits, int top_k, const Experts& ex) {
-  const int64_t tokens = x.dim(0), hidden = x.dim(1), inter = ex.gate[0].dim(0);
-  const ops::Routing routing = ops::moe_route(logits, top_k);
-  Tensor out = Tensor::zeros(DType::kF32, {tokens, hidden});
-  for (size_t e = 0; e < ex.gate.size(); ++e) {
-    std::vector<int32_t> rows;
-    std::vector<float> scales;
-    for (int64_t t = 0; t < tokens; ++t) {
-      for (int j = 0; j < top_k; ++j) {
-        const size_t slot = size_t(t * top_k + j);
-        if (routing.expert_ids[slot] == int32_t(e)) {
-          rows.push_back(int32_t(t));
-          scales.push_back(routing.weights[slot]);
-        }
-      }
-    }
-    if (rows.empty()) continue;
-    const int64_t n = int64_t(rows.size());
-    Tensor xs = Tensor::zeros(DType::kF32, {n, hidden});
-    ops::gather_rows(x, rows, xs);
-    Tensor g = Tensor::zeros(DType::kF32, {n, inter}), u = Tensor::zeros(DType::kF32, {n, inter});
-    ops::linear(xs, ex.gate[e], nullptr, g);
-    ops::linear(xs, ex.up[e], nullptr, u);
-    ops::swiglu(g, u, g);
-    Tensor y = Tensor::zeros(DType::kF32, {n, hidden});
-    ops::linear(g, ex.down[e], nullptr, y);
-    ops::scatter_add_rows(y, rows, scales, out);
-  }
-  return out;
-}
 
 // The op's formula in double, straight from the contract (routing from ops::moe_route).
 std::vector<double> naive(const Tensor& x, const Tensor& logits, int top_k, const Experts& ex) {
@@ -123,7 +79,7 @@ TEST(MoeSmallBatch, MatchesThePerExpertComposition) {
                                    std::to_string(tokens);
           // k ≤ 2: the same f32 operations in the same order up to a + b = b + a, so equal.
           const double tol = top_k <= 2 ? 1e-6 : 1e-5;
-          EXPECT_LE(test::max_relative_error(got, as_doubles(composition(x, logits, top_k, ex)),
+          EXPECT_LE(test::max_relative_error(got, as_doubles(test::moe_composition(x, logits, top_k, ex)),
                                              (what + " vs composition").c_str()),
                     tol);
           EXPECT_LE(test::max_relative_error(got, naive(x, logits, top_k, ex), (what + " vs double").c_str()), 1e-5);
@@ -143,7 +99,8 @@ TEST(MoeSmallBatch, TiesGoToTheLowerExpert) {
   const ops::Routing routing = ops::moe_route(logits, 2);
   ASSERT_EQ(routing.expert_ids, (std::vector<int32_t>{0, 1, 2, 5}));
   const Tensor got = run_op(x, logits, 2, ex);
-  EXPECT_LE(test::max_relative_error(got, as_doubles(composition(x, logits, 2, ex)), "ties vs composition"), 1e-6);
+  EXPECT_LE(test::max_relative_error(got, as_doubles(test::moe_composition(x, logits, 2, ex)), "ties vs composition"),
+            1e-6);
   EXPECT_LE(test::max_relative_error(got, naive(x, logits, 2, ex), "ties vs double"), 1e-5);
 }
 
@@ -152,19 +109,6 @@ TEST(MoeSmallBatch, ZeroTokensIsANoOp) {
   const Tensor x = Tensor::zeros(DType::kF32, {0, 8}), logits = Tensor::zeros(DType::kF32, {0, 4});
   Tensor out = Tensor::zeros(DType::kF32, {0, 8});
   EXPECT_NO_THROW(ops::moe_experts_small_batch(x, logits, 2, ex.views, out));
-}
-
-// Runs `f` and returns the code of the lightvl::Error it throws (a test failure when none).
-template <typename F>
-ErrorCode error_code_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    std::printf("[ message ] %s\n", e.what());
-    return e.code();
-  }
-  ADD_FAILURE() << "no Error thrown";
-  return ErrorCode::kInternal;
 }
 
 TEST(MoeSmallBatch, RefusesBadOperandsWithAClearError) {

@@ -21,6 +21,7 @@ for t in "${targets[@]}"; do
   cp "$bin" "$carry/bin/" && bins+=("$carry/bin/$name")
 done
 strip "${bins[@]}"
+echo "$root" > "$carry/SOURCE_DIR"  # the fixture path compiled into the tests (gpu_checks.sh links it)
 # Every non-system, non-CUDA library the binaries load (the GPU machine has glibc, libstdc++ and CUDA).
 ldd "${bins[@]}" | awk '$3 ~ /^\// {print $3}' | sort -u \
   | grep -v -E 'libc\.so|libm\.so|libpthread|libdl\.so|librt\.so|libstdc\+\+|libgcc_s|/cuda/' \

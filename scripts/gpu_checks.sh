@@ -18,9 +18,11 @@ steps=("$@")
 ((${#steps[@]})) || steps=(--tests)
 has() { local s; for s in "${steps[@]}"; do [[ "$s" == "$1" ]] && return 0; done; return 1; }
 
-# The tests read fixtures through the source path compiled into them (LIGHTVL_SOURCE_DIR of the build).
-[[ -e /work/main ]] || { mkdir -p /work && ln -s "$root" /work/main; }
 tar -xJf build-cuda/carry.tar.xz -C /tmp
+# The tests read fixtures through the source path compiled into them (LIGHTVL_SOURCE_DIR of the build,
+# which gpu_carry.sh records): make that path lead here.
+built_in="$(cat /tmp/carry/SOURCE_DIR)"
+[[ -e "$built_in" ]] || { mkdir -p "$(dirname "$built_in")" && ln -s "$root" "$built_in"; }
 export LD_LIBRARY_PATH=/tmp/carry/lib:/usr/local/cuda/lib64
 bin=/tmp/carry/bin
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"

@@ -3,10 +3,14 @@
 #pragma once
 
 #include <cmath>
+#include <functional>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/tensor.h"
 #include "gpu_test_util.h"
+#include "ops/device_memory.h"
 #include "ops/moe_small_batch.h"
 
 namespace lightvl::test {
@@ -31,6 +35,30 @@ inline GpuExperts make_gpu_experts(int num_experts, int64_t hidden, int64_t inte
     ex.device_views.push_back({&ex.device[i], &ex.device[i + 1], &ex.device[i + 2]});
   }
   return ex;
+}
+
+// One MoE op and its `supported` predicate (ops::moe_experts_small_batch / ops::moe_experts_grouped).
+using MoeOp = std::function<void(const Tensor&, const Tensor&, int, const std::vector<ops::MoeExpert>&, Tensor&)>;
+using MoeSupported = std::function<bool(const Tensor&, int, const std::vector<ops::MoeExpert>&)>;
+
+// Runs `op` on the CPU (f32, the reference) and on CUDA (activations `act`) on the same numbers and checks
+// parity at the dtype's tolerance; the CUDA operands must be `supported`.
+inline void expect_moe_parity(const MoeOp& op, const MoeSupported& supported, const GpuExperts& ex, const Tensor& x,
+                              const Tensor& logits, int top_k, DType act, const std::string& what) {
+  Tensor want = Tensor::zeros(DType::kF32, x.shape());
+  op(x, logits, top_k, ex.host_views, want);
+  const Tensor gx = to_gpu(x, act), glogits = to_gpu(logits, act);
+  ASSERT_TRUE(supported(gx, top_k, ex.device_views)) << what;
+  Tensor got = ops::empty(act, x.shape(), Device::kCuda);
+  op(gx, glogits, top_k, ex.device_views, got);
+  expect_parity(got, want, what, act);
+}
+
+// The parameter of the MoE parity suites (activation dtype, weight dtype) and a case label from it.
+using MoeTypes = std::tuple<DType, DType>;
+inline std::string moe_label(const MoeTypes& types, const std::string& what, int experts, int top_k, int64_t tokens) {
+  return what + " act " + name_of(std::get<0>(types)) + " w " + name_of(std::get<1>(types)) +
+         " E=" + std::to_string(experts) + " k=" + std::to_string(top_k) + " T=" + std::to_string(tokens);
 }
 
 }  // namespace lightvl::test

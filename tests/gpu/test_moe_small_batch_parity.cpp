@@ -17,30 +17,20 @@ namespace {
 using test::random_values;
 using test::to_gpu;
 
-// Activation dtype, weight dtype.
-using Types = std::tuple<DType, DType>;
-
+using Types = test::MoeTypes;  // activation dtype, weight dtype
 using Experts = test::GpuExperts;
 constexpr auto make_experts = test::make_gpu_experts;
 
-// Runs the op on the CPU (f32) and on CUDA (act) on the same numbers and checks parity.
+// The op on the CPU (the reference) and on CUDA, on the same numbers.
 void expect_parity_for(const Experts& ex, const Tensor& x, const Tensor& logits, int top_k, DType act,
                        const std::string& what) {
-  Tensor want = Tensor::zeros(DType::kF32, x.shape());
-  ops::moe_experts_small_batch(x, logits, top_k, ex.host_views, want);
-  const Tensor gx = to_gpu(x, act), glogits = to_gpu(logits, act);
-  ASSERT_TRUE(ops::moe_experts_small_batch_supported(gx, top_k, ex.device_views)) << what;
-  Tensor got = ops::empty(act, x.shape(), Device::kCuda);
-  ops::moe_experts_small_batch(gx, glogits, top_k, ex.device_views, got);
-  test::expect_parity(got, want, what, act);
+  test::expect_moe_parity(ops::moe_experts_small_batch, ops::moe_experts_small_batch_supported, ex, x, logits, top_k, act, what);
 }
 
 class CudaMoeSmallBatch : public test::CudaTestWithParam<Types> {
  protected:
   std::string label(const char* what, int experts, int top_k, int64_t tokens) const {
-    return std::string(what) + " act " + test::name_of(std::get<0>(GetParam())) + " w " +
-           test::name_of(std::get<1>(GetParam())) + " E=" + std::to_string(experts) + " k=" + std::to_string(top_k) +
-           " T=" + std::to_string(tokens);
+    return test::moe_label(GetParam(), what, experts, top_k, tokens);
   }
 };
 

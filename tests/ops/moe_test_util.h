@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <vector>
 
 #include "core/error.h"
@@ -81,6 +82,53 @@ ErrorCode error_code_of(F&& f) {
   }
   ADD_FAILURE() << "no Error thrown";
   return ErrorCode::kInternal;
+}
+
+// One MoE op and its `supported` predicate (ops::moe_experts_small_batch / ops::moe_experts_grouped).
+using MoeOp = std::function<void(const Tensor&, const Tensor&, int, const std::vector<ops::MoeExpert>&, Tensor&)>;
+using MoeSupported = std::function<bool(const Tensor&, int, const std::vector<ops::MoeExpert>&)>;
+
+// The operand checks both MoE ops share (ops/moe_checks): on `tokens` tokens of 4 experts (hidden 16,
+// I 24; weights from `seed`), each malformed call throws the stated code, int8 experts are refused as
+// unsupported, and `supported` agrees. `ex` receives the experts (the caller may probe more).
+inline void expect_refuses_bad_operands(const MoeOp& op, const MoeSupported& supported, int64_t tokens,
+                                        uint32_t seed, Experts& ex) {
+  const int64_t hidden = 16, inter = 24;
+  ex = make_experts(4, hidden, inter, DType::kF32, seed);
+  const Tensor x = random_tensor({tokens, hidden}, seed + 1);
+  const Tensor logits = random_tensor({tokens, 4}, seed + 2);
+  Tensor out = Tensor::zeros(DType::kF32, {tokens, hidden});
+  const auto call = [&](const Tensor& xx, const Tensor& ll, int k, const std::vector<ops::MoeExpert>& v, Tensor& o) {
+    return [&op, &xx, &ll, k, &v, &o] { op(xx, ll, k, v, o); };
+  };
+  EXPECT_EQ(error_code_of(call(x, logits, 5, ex.views, out)), ErrorCode::kInternal);  // top_k > E
+  EXPECT_EQ(error_code_of(call(x, logits, 0, ex.views, out)), ErrorCode::kInternal);
+  Tensor short_out = Tensor::zeros(DType::kF32, {tokens - 1, hidden});
+  EXPECT_EQ(error_code_of(call(x, logits, 2, ex.views, short_out)), ErrorCode::kInternal);
+  const Tensor wide_logits = random_tensor({tokens, 5}, seed + 3);  // 5 experts' logits for 4 experts
+  EXPECT_EQ(error_code_of(call(x, wide_logits, 2, ex.views, out)), ErrorCode::kInternal);
+  const Tensor narrow_x = random_tensor({tokens, hidden - 1}, seed + 4);
+  Tensor narrow_out = Tensor::zeros(DType::kF32, {tokens, hidden - 1});
+  EXPECT_EQ(error_code_of(call(narrow_x, logits, 2, ex.views, narrow_out)), ErrorCode::kInternal);
+  EXPECT_EQ(error_code_of(call(x, logits, 2, ex.views, const_cast<Tensor&>(x))), ErrorCode::kInternal);  // alias
+
+  std::vector<ops::MoeExpert> bad = ex.views;
+  const Tensor transposed_down = random_tensor({inter, hidden}, seed + 5);
+  bad[2].down = &transposed_down;
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
+  const Tensor bf16_up = random_tensor({inter, hidden}, seed + 6, 1.0f, DType::kBF16);
+  bad = ex.views;
+  bad[1].up = &bf16_up;  // mixed weight dtypes
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
+  bad = ex.views;
+  bad[3].gate = nullptr;
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
+  const Tensor int8_weight = Tensor::zeros(DType::kI8, {inter, hidden});
+  bad = ex.views;
+  for (ops::MoeExpert& e : bad) e.gate = e.up = &int8_weight;
+  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kUnsupported);
+  EXPECT_FALSE(supported(x, 2, bad));
+  EXPECT_TRUE(supported(x, 2, ex.views));
 }
 
 }  // namespace lightvl::test

@@ -112,49 +112,17 @@ TEST(MoeSmallBatch, ZeroTokensIsANoOp) {
 }
 
 TEST(MoeSmallBatch, RefusesBadOperandsWithAClearError) {
-  const int64_t hidden = 16, inter = 24;
-  Experts ex = make_experts(4, hidden, inter, DType::kF32, 500);
-  const Tensor x = test::random_tensor({2, hidden}, 501);
-  const Tensor logits = test::random_tensor({2, 4}, 502);
-  Tensor out = Tensor::zeros(DType::kF32, {2, hidden});
-  const auto call = [&](const Tensor& xx, const Tensor& ll, int k, const std::vector<ops::MoeExpert>& v, Tensor& o) {
-    return [&xx, &ll, k, &v, &o] { ops::moe_experts_small_batch(xx, ll, k, v, o); };
-  };
-  EXPECT_EQ(error_code_of(call(x, logits, 5, ex.views, out)), ErrorCode::kInternal);  // top_k > E
-  EXPECT_EQ(error_code_of(call(x, logits, 0, ex.views, out)), ErrorCode::kInternal);
-  Tensor short_out = Tensor::zeros(DType::kF32, {1, hidden});
-  EXPECT_EQ(error_code_of(call(x, logits, 2, ex.views, short_out)), ErrorCode::kInternal);
-  const Tensor wide_logits = test::random_tensor({2, 5}, 503);  // 5 experts' logits for 4 experts
-  EXPECT_EQ(error_code_of(call(x, wide_logits, 2, ex.views, out)), ErrorCode::kInternal);
-  const Tensor narrow_x = test::random_tensor({2, hidden - 1}, 504);
-  Tensor narrow_out = Tensor::zeros(DType::kF32, {2, hidden - 1});
-  EXPECT_EQ(error_code_of(call(narrow_x, logits, 2, ex.views, narrow_out)), ErrorCode::kInternal);
-  EXPECT_EQ(error_code_of(call(x, logits, 2, ex.views, const_cast<Tensor&>(x))), ErrorCode::kInternal);  // alias
-
-  std::vector<ops::MoeExpert> bad = ex.views;
-  const Tensor transposed_down = test::random_tensor({inter, hidden}, 505);
-  bad[2].down = &transposed_down;
-  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
-  const Tensor bf16_up = test::random_tensor({inter, hidden}, 506, 1.0f, DType::kBF16);
-  bad = ex.views;
-  bad[1].up = &bf16_up;  // mixed weight dtypes
-  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
-  bad = ex.views;
-  bad[3].gate = nullptr;
-  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kInternal);
-  const Tensor int8_weight = Tensor::zeros(DType::kI8, {inter, hidden});
-  bad = ex.views;
-  for (ops::MoeExpert& e : bad) e.gate = e.up = &int8_weight;
-  EXPECT_EQ(error_code_of(call(x, logits, 2, bad, out)), ErrorCode::kUnsupported);
-  EXPECT_FALSE(ops::moe_experts_small_batch_supported(x, 2, bad));
-
+  Experts ex;
+  test::expect_refuses_bad_operands(ops::moe_experts_small_batch, ops::moe_experts_small_batch_supported, 2, 500,
+                                    ex);
+  const int64_t hidden = 16;
   // More (token, expert) pairs than the op takes: a batch for the GEMM path.
   const int64_t many = ops::kMoeSmallBatchMaxPairs / 2 + 1;
   const Tensor big_x = test::random_tensor({many, hidden}, 507), big_logits = test::random_tensor({many, 4}, 508);
   Tensor big_out = Tensor::zeros(DType::kF32, {many, hidden});
   EXPECT_FALSE(ops::moe_experts_small_batch_supported(big_x, 2, ex.views));
-  EXPECT_EQ(error_code_of(call(big_x, big_logits, 2, ex.views, big_out)), ErrorCode::kUnsupported);
-  EXPECT_TRUE(ops::moe_experts_small_batch_supported(x, 2, ex.views));
+  EXPECT_EQ(error_code_of([&] { ops::moe_experts_small_batch(big_x, big_logits, 2, ex.views, big_out); }),
+            ErrorCode::kUnsupported);
 }
 
 }  // namespace

@@ -19,13 +19,16 @@
 // Precision: f32 scores, exp, sums and accumulators (expf, no fast math); output rounded once.
 // Limits: head_dim ≤ 256 (templated on dims per lane: 2, 4 or 8); shared memory per block is
 // 4·(32·d + 32·(d + 1) + 32·d + 32·32) bytes (53 KB at d = 128, 103 KB at d = 256; sm_80+ both fit).
-// This kernel runs on CUDA cores and handles every case; bf16 prefill with head_dim 64 or 128 goes to the
-// tensor-core kernel instead (attention_tensor_core.cu), f32 stays here so it matches the CPU in f32.
+// This kernel runs on CUDA cores and handles every case. bf16 with head_dim 64 or 128 goes to tensor
+// cores instead: calls of at least kFlashMinTokens queries (prefill, the vision tower) to the
+// FlashAttention-2-style kernel (attention_flash.cu), shorter ones whose query rows fill a tile to
+// attention_tensor_core.cu; f32 stays here so it matches the CPU in f32.
 #include "backends/cuda/attention.h"
 
 #include <algorithm>
 #include <type_traits>
 
+#include "backends/cuda/attention_flash.h"
 #include "backends/cuda/attention_tensor_core.h"
 #include "backends/cuda/common.cuh"
 #include "backends/cuda/context.h"
@@ -39,6 +42,8 @@ constexpr int kWarps = 8;
 constexpr int kTileKeys = 32;  // one key per lane
 constexpr int64_t kMinKeysPerSplit = 512;
 constexpr int kWideRowsPerWarp = 4;
+// Calls with at least this many queries (one full query tile of attention_flash.cu) take the flash kernel.
+constexpr int64_t kFlashMinTokens = 64;
 
 // Rows per warp: 4 (32 rows per block) in general; 1 (8 rows) when a KV head has at most 8 rows, as in
 // decode with a GQA group of 8, so that every warp of the block has a row to work on.
@@ -331,6 +336,9 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
   p.head_dim = head_dim;
   p.causal = causal;
   p.scale = scale;
+  if (tokens >= kFlashMinTokens && attention_flash_supported(q, k, v, out)) {
+    return attention_flash(q, k, v, past, causal, scale, out);
+  }
   if (tensor_core_attention_applies(q, k, v, out, p)) return tensor_core_attention(q, k, v, out, p);
 
   const Context& ctx = current_context();

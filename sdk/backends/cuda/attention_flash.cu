@@ -1,8 +1,7 @@
 // bf16 softmax attention, FlashAttention-2 style: register-resident accumulators, mma.sync m16n8k16
 // (bf16 × bf16 → f32) via inline PTX, ldmatrix from padded shared tiles, cp.async double buffering.
-// PREPARED, NOT VALIDATED ON A GPU: written and compiled (sm_90) without a device to run it on, so
-// ops::attention does not dispatch here; only tests/gpu/test_attention_flash_parity.cpp and
-// cuda_ops_bench call it (see attention_tensor_core.cu for the kernel in use).
+// ops::attention dispatches here for bf16 calls of at least 64 queries (attention.cu); validated against
+// the CPU reference and the older tensor-core kernel by tests/gpu/test_attention_flash_parity.cpp.
 //
 // Work split. Grid (Hq, ⌈T / 64⌉): a block of 4 warps takes 64 consecutive queries of ONE query head h
 // (warp w: rows 16w … 16w + 15) and reads KV head g = h / (Hq / Hkv). K/V tiles are NOT shared across
@@ -46,6 +45,7 @@
 #include "backends/cuda/common.cuh"
 #include "backends/cuda/context.h"
 #include "backends/cuda/cuda_check.h"
+#include "backends/cuda/mma.cuh"
 
 namespace lightvl::cuda {
 namespace {
@@ -76,65 +76,6 @@ struct FlashParams {
 
 __device__ __forceinline__ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
-__device__ __forceinline__ uint32_t shared_address(const void* p) {
-  return static_cast<uint32_t>(__cvta_generic_to_shared(p));
-}
-
-// 16 bytes global → shared, bypassing L1; zero-fills the destination when !valid (src is not read).
-__device__ __forceinline__ void cp_async_16(void* dst, const void* src, bool valid) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(shared_address(dst)), "l"(src),
-               "r"(valid ? 16 : 0));
-}
-__device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::); }
-template <int kPending> __device__ __forceinline__ void cp_async_wait() {
-  asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending));
-}
-
-// Four 8×8 b16 matrices; lane i gives the row address of matrix i / 8, row i mod 8; register j holds
-// matrix j (row lane / 4, columns 2·(lane mod 4) + {0, 1}; transposed with .trans).
-__device__ __forceinline__ void ldmatrix_x4(uint32_t (&r)[4], const bf16* p) {
-  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-               : "r"(shared_address(p)));
-}
-__device__ __forceinline__ void ldmatrix_x4_trans(uint32_t (&r)[4], const bf16* p) {
-  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-               : "r"(shared_address(p)));
-}
-
-// c += a·b for one m16n8k16 tile (bf16 inputs, f32 accumulators).
-__device__ __forceinline__ void mma_bf16(float (&c)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
-  asm volatile(
-      "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, {%8, %9}, "
-      "{%0, %1, %2, %3};\n"
-      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
-      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
-}
-
-// Two f32 rounded to a bf16 pair, `lo` in the low half (the lower column of a fragment register).
-__device__ __forceinline__ uint32_t pack_bf16(float lo, float hi) {
-  const __nv_bfloat162 pair = __floats2bfloat162_rn(lo, hi);
-  return *reinterpret_cast<const uint32_t*>(&pair);
-}
-
-// Block-wide: issues cp.async for rows [row0, row0 + 64) of a [rows, ·, d] tensor (`src` already at the
-// head's first element, `row_stride` elements between rows) into a padded shared tile; rows ≥ `rows`
-// are zero-filled. The caller commits the group.
-template <int kD>
-__device__ __forceinline__ void load_tile_async(bf16* dst, const bf16* src, int64_t row0, int64_t rows,
-                                                int64_t row_stride) {
-  constexpr int kChunks = kD / 8;  // 16-byte chunks per row
-  constexpr int kPerThread = kRows * kChunks / kThreadsPerBlock;
-#pragma unroll
-  for (int i = 0; i < kPerThread; ++i) {
-    const int idx = threadIdx.x + i * kThreadsPerBlock;
-    const int r = idx / kChunks, c = (idx % kChunks) * 8;
-    const bool valid = row0 + r < rows;
-    cp_async_16(dst + r * FlashLayout<kD>::kLd + c, valid ? src + (row0 + r) * row_stride + c : src, valid);
-  }
-}
-
 template <int kD>
 __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(FlashParams p) {
   using L = FlashLayout<kD>;
@@ -158,10 +99,10 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(Fl
   const bf16* k_head = p.k + int64_t(g) * kD;
   const bf16* v_head = p.v + int64_t(g) * kD;
   const int64_t q_stride = int64_t(p.q_heads) * kD, kv_stride = int64_t(p.kv_heads) * kD;
-  load_tile_async<kD>(q_s, q_head, m0, p.tokens, q_stride);
+  load_tile_async<kRows, kD, kLd, kThreadsPerBlock>(q_s, q_head, m0, p.tokens, q_stride);
   if (tiles > 0) {
-    load_tile_async<kD>(k_s, k_head, 0, p.keys, kv_stride);
-    load_tile_async<kD>(v_s, v_head, 0, p.keys, kv_stride);
+    load_tile_async<kRows, kD, kLd, kThreadsPerBlock>(k_s, k_head, 0, p.keys, kv_stride);
+    load_tile_async<kRows, kD, kLd, kThreadsPerBlock>(v_s, v_head, 0, p.keys, kv_stride);
   }
   cp_async_commit();
   cp_async_wait<0>();
@@ -192,8 +133,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(Fl
     const int buf = j & 1;
     if (j + 1 < tiles) {  // prefetch tile j + 1 into the other buffer (freed by the barrier ending j − 1)
       const int64_t next = int64_t(j + 1) * kKeys;
-      load_tile_async<kD>(k_s + (buf ^ 1) * L::kTile, k_head, next, p.keys, kv_stride);
-      load_tile_async<kD>(v_s + (buf ^ 1) * L::kTile, v_head, next, p.keys, kv_stride);
+      load_tile_async<kRows, kD, kLd, kThreadsPerBlock>(k_s + (buf ^ 1) * L::kTile, k_head, next, p.keys, kv_stride);
+      load_tile_async<kRows, kD, kLd, kThreadsPerBlock>(v_s + (buf ^ 1) * L::kTile, v_head, next, p.keys, kv_stride);
     }
     cp_async_commit();  // possibly empty, so that wait_group 1 always means "tile j has landed"
     cp_async_wait<1>();

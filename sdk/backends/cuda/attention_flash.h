@@ -1,6 +1,5 @@
-// FlashAttention-2-style bf16 softmax attention on tensor cores (attention_flash.cu). PREPARED, NOT
-// WIRED IN: ops::attention does not call it; only its parity test and cuda_ops_bench do, until it has
-// been validated on a GPU. Plain C++ header.
+// FlashAttention-2-style bf16 softmax attention on tensor cores (attention_flash.cu): what ops::attention
+// runs on CUDA for bf16 calls of at least 64 queries (attention.cu). Plain C++ header.
 #pragma once
 
 #include <cstdint>

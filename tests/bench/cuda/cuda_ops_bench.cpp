@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "backends/cuda/attention.h"
-#include "backends/cuda/attention_flash.h"
+#include "backends/cuda/attention_tensor_core.h"
 #include "backends/cuda/device.h"
 #include "ops/activation.h"
 #include "ops/attention.h"
@@ -127,16 +127,26 @@ void bench_attention(int64_t t, int64_t past, DType dtype) {
   }
 }
 
-// The FlashAttention-2-style kernel (attention_flash.cu, prepared, not yet dispatched by ops::attention)
-// at the same causal prefill shapes, called directly; flops counted as in bench_attention.
-void bench_attention_flash(int64_t t) {
+// The older tensor-core kernel (attention_tensor_core.cu: 64 rows of the GQA group per block, what
+// ops::attention ran for bf16 prefill before the flash kernel) at the same causal prefill shapes, called
+// directly, so the two kernels are compared in one run; flops counted as in bench_attention.
+void bench_attention_row_tiles(int64_t t) {
   const int64_t hq = 64, hkv = 8, d = 128;
   const Tensor q = filled(DType::kBF16, {t, hq, d}), k = filled(DType::kBF16, {t, hkv, d});
   const Tensor v = filled(DType::kBF16, {t, hkv, d});
   Tensor out = ops::empty(DType::kBF16, {t, hq, d}, Device::kCuda);
-  const double s = time_op([&] { cuda::attention_flash(q, k, v, 0, true, 0.0883883f, out); });
+  cuda::AttentionShape shape;
+  shape.tokens = t;
+  shape.keys = t;
+  shape.q_heads = int(hq);
+  shape.kv_heads = int(hkv);
+  shape.group = int(hq / hkv);
+  shape.head_dim = int(d);
+  shape.causal = true;
+  shape.scale = 0.0883883f;
+  const double s = time_op([&] { cuda::tensor_core_attention(q, k, v, out, shape); });
   const double pairs = double(t) * double(t + 1) / 2.0;
-  report_flops("attention-flash bf16 T=" + std::to_string(t) + " past=0 64q/8kv x128", s, 4.0 * pairs * d * hq,
+  report_flops("attention-row-tiles bf16 T=" + std::to_string(t) + " past=0 64q/8kv x128", s, 4.0 * pairs * d * hq,
                kBf16Peak);
 }
 
@@ -299,7 +309,7 @@ int main(int argc, char** argv) {
   bench_linear_int8(1, 9216, 6144, DType::kBF16, "expert w2");
   for (DType dtype : {DType::kBF16, DType::kF32}) {
     bench_attention(quick ? 1024 : 4096, 0, dtype);
-    if (dtype == DType::kBF16) bench_attention_flash(quick ? 1024 : 4096);
+    if (dtype == DType::kBF16) bench_attention_row_tiles(quick ? 1024 : 4096);
     bench_attention(1, 32767, dtype);
     bench_attention(1, quick ? 32767 : 131071, dtype);
     bench_lightning(quick ? 1024 : 4096, dtype);
@@ -307,7 +317,7 @@ int main(int argc, char** argv) {
   }
   if (!quick) {  // one 32k prompt in one call: the length the issue compares with the peers at
     bench_attention(32768, 0, DType::kBF16);
-    bench_attention_flash(32768);
+    bench_attention_row_tiles(32768);
     bench_lightning(32768, DType::kBF16);
   }
   bench_moe_decode({1, 2, 4, 8});

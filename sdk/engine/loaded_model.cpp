@@ -70,7 +70,8 @@ LoadedModel::LoadedModel(const std::filesystem::path& dir, int64_t context_overr
   if (on_stage) on_stage(0.6f, "tokenizer");
   if (config.is_vl()) {
     preprocess = vision::load_preprocess_config(dir);
-    image_encoder = std::make_unique<vision::ImageEncoder>(checkpoint, config);
+    // On the text model's device and in its activation dtype, so image features never leave the GPU.
+    image_encoder = std::make_unique<vision::ImageEncoder>(checkpoint, config, device, activation);
     image_token_id = int32_t(config.vl->image_token_index);
   }
   if (on_stage) on_stage(0.7f, "vision");

@@ -25,7 +25,7 @@ void apply_runs(const std::vector<EmbeddingRun>& runs, int64_t start, Tensor& em
     if (rows.dtype() == target.dtype()) {
       ops::copy(rows, target);
     } else {
-      ops::convert(rows, target);  // f32 image features into bf16 activations
+      ops::convert(rows, target);  // image features into activations of another dtype
     }
   }
 }
@@ -44,7 +44,8 @@ Tensor prefill(const text::TextModel& model, const std::vector<int32_t>& ids, te
   }
   for (const EmbeddingRun& run : runs) {
     require(run.offset >= 0 && run.offset + run.rows.dim(0) <= total && run.rows.rank() == 2 &&
-                run.rows.dim(1) == model.spec().hidden_size && run.rows.dtype() == DType::kF32,
+                run.rows.dim(1) == model.spec().hidden_size &&
+                (run.rows.dtype() == DType::kF32 || run.rows.dtype() == DType::kBF16),
             ErrorCode::kInvalidArgument, "an image's embeddings do not fit the prompt positions reserved for it");
   }
   const int64_t chunk = options.mode == FeedMode::kTokenByToken ? 1 : std::max<int64_t>(1, options.chunk_tokens);

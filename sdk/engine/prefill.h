@@ -29,7 +29,7 @@ struct PrefillOptions {
 // Embeddings that replace the token embeddings of a run of positions (an image's packed features).
 struct EmbeddingRun {
   int64_t offset = 0;  // index into the fed ids of the first replaced position
-  Tensor rows;         // [n, hidden] f32
+  Tensor rows;         // [n, hidden] f32 or bf16, on any device (the image encoder's)
 };
 
 // Runs `ids` through `model` starting from `state` (which advances). Positions covered by `runs` (sorted,

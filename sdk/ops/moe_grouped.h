@@ -1,12 +1,12 @@
 // The routed-expert FFN of a mixture-of-experts layer for many tokens at a time (prefill), in one op:
-// routing, a token permutation that groups the (token, expert) pairs by expert, grouped GEMMs over the
-// experts and the weighted un-permute.
+// routing, a token permutation that groups the (token, expert) pairs by expert, GEMMs over each expert's
+// group of rows and the weighted un-permute.
 //
 // ops/moe.h splits MoE into routing on the host plus per-expert GEMMs: the routing round trip, the host
 // grouping and one set of launches and uploads per expert. This op keeps the routing and the permutation
-// on the device and runs each weight's products for all experts as one grouped GEMM (CUDA: one small
-// host synchronisation for the per-expert counts, which size the GEMMs). Prepared for prefill; the
-// backbone does not dispatch to it yet (see text/backbone/moe_block.cpp).
+// on the device, gathers each expert's rows into one contiguous group and runs the products on the
+// groups (CUDA: one small host synchronisation for the per-expert counts, which size the GEMMs). The backbone takes it on CUDA
+// for batches of more than a few tokens (text/backbone/moe_block.cpp).
 #pragma once
 
 #include <vector>

@@ -4,6 +4,7 @@
 #include "ops/device_memory.h"
 #include "ops/linear.h"
 #include "ops/moe.h"
+#include "ops/moe_grouped.h"
 #include "ops/moe_small_batch.h"
 
 namespace lightvl::text {
@@ -12,22 +13,40 @@ namespace {
 // Batches of at most this many tokens (decode, short speculative steps) take the fused device-side op
 // on CUDA: each routed expert then sees one or two tokens, the cost is reading its weights, and the
 // GEMM path's host round trip for the routing and its per-expert launches would dominate. Larger
-// batches share each expert among many tokens, which the per-expert cuBLAS GEMMs below serve better.
+// batches share each expert among many tokens, which grouped GEMMs serve better.
 constexpr int64_t kSmallBatchTokens = 8;
 
-// The fused small-batch path (ops/moe_small_batch.h), taken on CUDA for a few tokens when the experts
-// have float weights it supports (quantised experts keep the GEMM path). The CPU stays on the GEMM
-// path, whose results the transformers goldens were checked against; there the fused op is only the
-// parity reference of its CUDA kernels. Returns false, doing nothing, when the path does not apply.
-bool small_batch_moe(const BackboneSpec& spec, const MoeWeights& w, const Tensor& x, const Tensor& router_logits,
-                     Tensor& out) {
-  if (x.device() != Device::kCuda || x.dim(0) > kSmallBatchTokens) return false;
+std::vector<ops::MoeExpert> expert_views(const MoeWeights& w) {
   std::vector<ops::MoeExpert> experts;
   experts.reserve(w.experts.size());
   for (const ExpertWeights& e : w.experts) experts.push_back({&e.w1, &e.w3, &e.w2});
+  return experts;
+}
+
+// The fused small-batch path (ops/moe_small_batch.h), taken on CUDA for a few tokens when the experts
+// have float weights it supports (quantised experts keep the per-expert path below). The CPU stays on
+// the per-expert path, whose results the transformers goldens were checked against; there the fused and
+// grouped ops are only the parity references of their CUDA kernels. Returns false, doing nothing, when the path does not apply.
+bool small_batch_moe(const BackboneSpec& spec, const MoeWeights& w, const Tensor& x, const Tensor& router_logits,
+                     Tensor& out) {
+  if (x.device() != Device::kCuda || x.dim(0) > kSmallBatchTokens) return false;
+  const std::vector<ops::MoeExpert> experts = expert_views(w);
   if (!ops::moe_experts_small_batch_supported(x, int(spec.experts_per_token), experts)) return false;
   out = ops::empty(x.dtype(), {x.dim(0), spec.hidden_size}, x.device());
   ops::moe_experts_small_batch(x, router_logits, int(spec.experts_per_token), experts, out);
+  return true;
+}
+
+// The grouped-GEMM path (ops/moe_grouped.h), taken on CUDA for larger batches (prefill) with float
+// experts of the activation dtype: routing and token permutation stay on the device and each weight's
+// products run as one grouped GEMM over the experts. Same contract and fallback as small_batch_moe.
+bool grouped_moe(const BackboneSpec& spec, const MoeWeights& w, const Tensor& x, const Tensor& router_logits,
+                 Tensor& out) {
+  if (x.device() != Device::kCuda) return false;
+  const std::vector<ops::MoeExpert> experts = expert_views(w);
+  if (!ops::moe_experts_grouped_supported(x, int(spec.experts_per_token), experts)) return false;
+  out = ops::empty(x.dtype(), {x.dim(0), spec.hidden_size}, x.device());
+  ops::moe_experts_grouped(x, router_logits, int(spec.experts_per_token), experts, out);
   return true;
 }
 
@@ -38,6 +57,7 @@ Tensor moe_block(const BackboneSpec& spec, const MoeWeights& w, const Tensor& x)
   Tensor router_logits = ops::empty(x.dtype(), {tokens, spec.num_experts}, x.device());
   ops::linear(x, w.router, nullptr, router_logits);
   if (Tensor fused; small_batch_moe(spec, w, x, router_logits, fused)) return fused;
+  if (Tensor grouped; grouped_moe(spec, w, x, router_logits, grouped)) return grouped;
 
   const ops::Routing routing = ops::moe_route(router_logits, int(spec.experts_per_token));
 

@@ -2,7 +2,15 @@
 // (+ bias[n]), q int8 [N, K] row-major (the PyTorch layout), scales f32 [N], x and out f32 or bf16 (the
 // same). Two algorithms, chosen by the number of rows T:
 //
-// Decode, T ≤ kMaxGemvRows (8): a GEMV that is bound by reading the weight, so the weight is read once,
+// Decode of one token, T = 1 (batch-1 decode, the common case): a GEMV with no shared memory. A warp
+// owns kOneTokenRowsPerWarp consecutive output rows; lane l takes bytes [16l, 16l + 16) of every 512-byte
+// chunk of each row (one 16-byte load per row, all issued before use), reads its 16 x values of the
+// chunk straight from global memory (L1/L2-resident: every warp reads the same x) and converts each
+// weight byte with a byte permute into the mantissa of 2^23 and one subtraction (exact, full-rate
+// instructions; an int-to-float conversion instruction would be quarter-rate and bound the kernel).
+// Lane l sums its columns in the same order as the kernel below, so both give the same sums.
+//
+// Decode, 1 < T ≤ kMaxGemvRows (8): a GEMV that is bound by reading the weight, so the weight is read once,
 // as int8. A block of kGemvWarps warps owns kGemvWarps·kRowsPerWarp output rows; each warp walks its rows
 // with 16-byte loads (lane l reads bytes [16l, 16l + 16) of every 512-byte chunk), so one warp load covers
 // 512 contiguous weight bytes. x is staged in shared memory as f32, kTileK columns of all T rows at a
@@ -40,6 +48,71 @@ constexpr int kRowsPerWarp = 2;    // output rows per warp (independent loads in
 constexpr int kChunk = 32 * 16;    // weight bytes one warp-wide 16-byte load covers
 constexpr int kTileK = 2 * kChunk; // columns of x staged in shared memory at a time
 constexpr int64_t kPanelBytes = int64_t(64) << 20;  // dequantised weight per prefill panel
+constexpr int kOneTokenRowsPerWarp = 4;  // output rows per warp of the one-token GEMV
+
+// Signed byte `b` (0..3) of `flipped` = word ^ 0x80808080 as f32: the byte, offset by 128, becomes the
+// low mantissa bits of 2^23 (0x4B000000), so the float is 2^23 + 128 + value exactly.
+__device__ __forceinline__ float signed_byte_as_float(uint32_t flipped, int b) {
+  return __int_as_float(int(__byte_perm(flipped, 0x4B000000u, 0x7440u | unsigned(b)))) - 8388736.0f;
+}
+
+// 16 consecutive elements of x (16-byte aligned) as f32.
+__device__ __forceinline__ void load16(const float* p, float (&v)[16]) {
+#pragma unroll
+  for (int i = 0; i < 4; ++i) {
+    const float4 f = reinterpret_cast<const float4*>(p)[i];
+    v[4 * i] = f.x, v[4 * i + 1] = f.y, v[4 * i + 2] = f.z, v[4 * i + 3] = f.w;
+  }
+}
+__device__ __forceinline__ void load16(const bf16* p, float (&v)[16]) {
+#pragma unroll
+  for (int i = 0; i < 2; ++i) {
+    const uint4 raw = reinterpret_cast<const uint4*>(p)[i];
+    const __nv_bfloat162* two = reinterpret_cast<const __nv_bfloat162*>(&raw);
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+      const float2 f = __bfloat1622float2(two[j]);
+      v[8 * i + 2 * j] = f.x, v[8 * i + 2 * j + 1] = f.y;
+    }
+  }
+}
+
+// The one-token GEMV (T = 1, K % 16 == 0, 16-byte aligned q and x). See the file comment.
+template <typename T>
+__global__ void __launch_bounds__(kGemvWarps * 32)
+    gemv_int8_one_token_kernel(const T* x, const int8_t* q, const float* scales, T* out, int64_t n, int64_t k) {
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int64_t row0 = (int64_t(blockIdx.x) * kGemvWarps + warp) * kOneTokenRowsPerWarp;
+  if (row0 >= n) return;  // whole warps leave; no barrier follows
+  float acc[kOneTokenRowsPerWarp] = {};
+#pragma unroll 2
+  for (int64_t col = int64_t(lane) * 16; col < k; col += kChunk) {
+    int4 packed[kOneTokenRowsPerWarp];
+#pragma unroll
+    for (int rr = 0; rr < kOneTokenRowsPerWarp; ++rr) {
+      packed[rr] = row0 + rr < n ? __ldg(reinterpret_cast<const int4*>(q + (row0 + rr) * k + col)) : int4{0, 0, 0, 0};
+    }
+    float xv[16];
+    load16(x + col, xv);
+#pragma unroll
+    for (int rr = 0; rr < kOneTokenRowsPerWarp; ++rr) {
+      const uint32_t words[4] = {uint32_t(packed[rr].x), uint32_t(packed[rr].y), uint32_t(packed[rr].z),
+                                 uint32_t(packed[rr].w)};
+#pragma unroll
+      for (int w = 0; w < 4; ++w) {
+        const uint32_t flipped = words[w] ^ 0x80808080u;
+#pragma unroll
+        for (int b = 0; b < 4; ++b) acc[rr] += signed_byte_as_float(flipped, b) * xv[4 * w + b];
+      }
+    }
+  }
+#pragma unroll
+  for (int rr = 0; rr < kOneTokenRowsPerWarp; ++rr) {
+    const float sum = warp_sum(acc[rr]);
+    const int64_t row = row0 + rr;
+    if (lane == 0 && row < n) out[row] = from_float<T>(sum * scales[row]);
+  }
+}
 
 // The vectorised GEMV (K % 16 == 0, 16-byte aligned q). See the file comment for the layout.
 template <typename T>
@@ -135,7 +208,11 @@ void gemv_int8(const Tensor& x, const Tensor& q, const Tensor& scales, Tensor& o
   const bool vectorised = k % 16 == 0 && reinterpret_cast<uintptr_t>(q.raw()) % 16 == 0;
   with_activation_type(x.dtype(), "linear (int8 weight)", [&](auto tag) {
     using T = decltype(tag);
-    if (vectorised) {
+    if (vectorised && t == 1 && reinterpret_cast<uintptr_t>(x.raw()) % 16 == 0) {
+      const int64_t rows_per_block = kGemvWarps * kOneTokenRowsPerWarp;
+      gemv_int8_one_token_kernel<T><<<unsigned((n + rows_per_block - 1) / rows_per_block), kGemvWarps * 32, 0, stream>>>(
+          elements<T>(x), elements<int8_t>(q), elements<float>(scales), elements<T>(out), n, k);
+    } else if (vectorised) {
       const int64_t blocks = (n + kGemvWarps * kRowsPerWarp - 1) / (kGemvWarps * kRowsPerWarp);
       gemv_int8_kernel<T><<<unsigned(blocks), kGemvWarps * 32, 0, stream>>>(
           elements<T>(x), elements<int8_t>(q), elements<float>(scales), elements<T>(out), int(t), n, k);

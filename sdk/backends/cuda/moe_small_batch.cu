@@ -7,7 +7,7 @@
 //     first builds the same plan in shared memory from the ids: the distinct experts in ascending order
 //     and each one's pairs in ascending order. Block (x, g) serves the g-th distinct expert (blocks past
 //     the number of distinct experts exit at once): warp w dots row r = 8x + w of w1 and of w3 with x_t
-//     of every pair routed to that expert (8 pairs a pass), so a weight row is read once however many
+//     of every pair routed to that expert (8 pairs a pass; see kPairsPerPass), so a weight row is read once however many
 //     of the tokens share the expert. 16-byte vector loads (8 weights), x_t read through L1 (a few rows,
 //     they stay cached; staging f32 x of 8 tokens of hidden 6144 would overflow shared memory), f32
 //     accumulation, warp reduction, h[p, r] = silu(g)·u kept in f32 in a pooled scratch [P, I].
@@ -44,7 +44,12 @@ namespace {
 constexpr int kMaxPairs = int(ops::kMoeSmallBatchMaxPairs);
 constexpr int kWarps = 8;  // output rows a block; one warp a row
 constexpr int kBlockThreads = 32 * kWarps;
-constexpr int kPairsPerPass = 8;  // pairs sharing one read of a weight row (the accumulators a lane keeps)
+// Pairs sharing one read of a weight row (the accumulators a lane keeps): 8 in general; 1 for a single
+// token, whose k pairs all go to distinct experts, so that the kernels need few registers (more warps
+// resident) and unroll deeper (more loads in flight per warp: the decode step is bandwidth-bound).
+constexpr int kPairsPerPass = 8;
+template <int kPairs>
+constexpr int kUnroll = kPairs == 1 ? 4 : 2;  // loop iterations of weight loads issued together
 constexpr int kVector = 8;        // elements a lane loads at a time: 16 bytes of bf16/f16, 32 of f32
 constexpr int kUsedWords = kMaxSmallBatchExperts / 32;
 static_assert(kMaxRouteExperts == kMaxSmallBatchExperts, "routing and the plan cover the same experts");
@@ -149,7 +154,7 @@ __device__ __forceinline__ void load8(const __half* p, float (&v)[kVector]) {
 __device__ __forceinline__ float swiglu(float g, float u) { return g * (1.0f / (1.0f + expf(-g))) * u; }
 
 // h[p, r] = swiglu(w1_e[r, :] · x_t, w3_e[r, :] · x_t) for the pairs p = t·k + j routed to expert e.
-template <typename W, typename A, int kCap>
+template <typename W, typename A, int kCap, int kPairs>
 __global__ void __launch_bounds__(kBlockThreads)
     gate_up_kernel(const A* __restrict__ x, const int32_t* __restrict__ ids, int pairs, int top_k, int experts,
                    const ExpertTable<kCap> table, int64_t hidden, int64_t inter, float* __restrict__ h) {
@@ -163,19 +168,19 @@ __global__ void __launch_bounds__(kBlockThreads)
   const W* __restrict__ w1 = static_cast<const W*>(table.gate[e]) + r * hidden;
   const W* __restrict__ w3 = static_cast<const W*>(table.up[e]) + r * hidden;
   const int64_t chunks = hidden / kVector;
-  for (int first = plan.start[g]; first < plan.start[g + 1]; first += kPairsPerPass) {
-    const int n = min(kPairsPerPass, plan.start[g + 1] - first);
-    const A* xs[kPairsPerPass];
+  for (int first = plan.start[g]; first < plan.start[g + 1]; first += kPairs) {
+    const int n = min(kPairs, plan.start[g + 1] - first);
+    const A* xs[kPairs];
 #pragma unroll
-    for (int q = 0; q < kPairsPerPass; ++q) xs[q] = x + int64_t(plan.pair[first + min(q, n - 1)] / top_k) * hidden;
-    float acc_g[kPairsPerPass] = {}, acc_u[kPairsPerPass] = {};
-#pragma unroll 2
+    for (int q = 0; q < kPairs; ++q) xs[q] = x + int64_t(plan.pair[first + min(q, n - 1)] / top_k) * hidden;
+    float acc_g[kPairs] = {}, acc_u[kPairs] = {};
+#pragma unroll kUnroll<kPairs>
     for (int64_t c = lane; c < chunks; c += 32) {
       float wg[kVector], wu[kVector];
       load8(w1 + c * kVector, wg);
       load8(w3 + c * kVector, wu);
 #pragma unroll
-      for (int q = 0; q < kPairsPerPass; ++q) {
+      for (int q = 0; q < kPairs; ++q) {
         if (q < n) {
           float xv[kVector];
           load8(xs[q] + c * kVector, xv);
@@ -188,7 +193,7 @@ __global__ void __launch_bounds__(kBlockThreads)
       }
     }
 #pragma unroll
-    for (int q = 0; q < kPairsPerPass; ++q) {
+    for (int q = 0; q < kPairs; ++q) {
       if (q < n) {  // n is the same for the whole warp
         const float gate = warp_sum(acc_g[q]), up = warp_sum(acc_u[q]);
         if (lane == 0) h[int64_t(plan.pair[first + q]) * inter + r] = swiglu(gate, up);
@@ -198,7 +203,7 @@ __global__ void __launch_bounds__(kBlockThreads)
 }
 
 // out[t, r] = Σ_j weights[t·k + j] · (w2_e[r, :] · h[t·k + j, :]), e the pair's expert, j ascending.
-template <typename W, typename A, int kCap>
+template <typename W, typename A, int kCap, int kPairs>
 __global__ void __launch_bounds__(kBlockThreads)
     down_kernel(const float* __restrict__ h, const int32_t* __restrict__ ids, const float* __restrict__ weights,
                 int64_t tokens, int top_k, int experts, const ExpertTable<kCap> table, int64_t hidden,
@@ -214,18 +219,18 @@ __global__ void __launch_bounds__(kBlockThreads)
   const int64_t chunks = inter / kVector;
   for (int g = 0; g < plan.groups; ++g) {
     const W* __restrict__ w2 = static_cast<const W*>(table.down[plan.expert[g]]) + r * inter;
-    for (int first = plan.start[g]; first < plan.start[g + 1]; first += kPairsPerPass) {
-      const int n = min(kPairsPerPass, plan.start[g + 1] - first);
-      const float* hs[kPairsPerPass];
+    for (int first = plan.start[g]; first < plan.start[g + 1]; first += kPairs) {
+      const int n = min(kPairs, plan.start[g + 1] - first);
+      const float* hs[kPairs];
 #pragma unroll
-      for (int q = 0; q < kPairsPerPass; ++q) hs[q] = h + int64_t(plan.pair[first + min(q, n - 1)]) * inter;
-      float acc[kPairsPerPass] = {};
-#pragma unroll 2
+      for (int q = 0; q < kPairs; ++q) hs[q] = h + int64_t(plan.pair[first + min(q, n - 1)]) * inter;
+      float acc[kPairs] = {};
+#pragma unroll kUnroll<kPairs>
       for (int64_t c = lane; c < chunks; c += 32) {
         float wd[kVector];
         load8(w2 + c * kVector, wd);
 #pragma unroll
-        for (int q = 0; q < kPairsPerPass; ++q) {
+        for (int q = 0; q < kPairs; ++q) {
           if (q < n) {
             float hv[kVector];
             load8(hs[q] + c * kVector, hv);
@@ -235,7 +240,7 @@ __global__ void __launch_bounds__(kBlockThreads)
         }
       }
 #pragma unroll
-      for (int q = 0; q < kPairsPerPass; ++q) {
+      for (int q = 0; q < kPairs; ++q) {
         if (q < n) {
           const float d = warp_sum(acc[q]);
           if (lane == 0) dot[plan.pair[first + q]] = d;
@@ -290,28 +295,36 @@ void moe_experts_small_batch(const Tensor& x, const Tensor& router_logits, int t
   Tensor h = empty(DType::kF32, {pairs, inter});
   moe_route_on_device(router_logits, top_k, ids, weights);
   const cudaStream_t stream = current_context().stream;
-  const auto launch = [&](auto capacity) {
+  const auto launch = [&](auto capacity, auto pairs_per_pass) {
     constexpr int kCap = decltype(capacity)::value;
+    constexpr int kPairs = decltype(pairs_per_pass)::value;
     const ExpertTable<kCap> table = make_table<kCap>(experts);
     with_float_type(experts[0].gate->dtype(), "moe_experts_small_batch weights", [&](auto weight_tag) {
       using W = decltype(weight_tag);
       with_activation_type(x.dtype(), "moe_experts_small_batch", [&](auto act_tag) {
         using A = decltype(act_tag);
         const dim3 gate_up_grid(unsigned((inter + kWarps - 1) / kWarps), unsigned(std::min(pairs, num_experts)));
-        gate_up_kernel<W, A, kCap><<<gate_up_grid, kBlockThreads, 0, stream>>>(
+        gate_up_kernel<W, A, kCap, kPairs><<<gate_up_grid, kBlockThreads, 0, stream>>>(
             elements<A>(x), ids.data<int32_t>(), pairs, top_k, num_experts, table, hidden, inter, h.data<float>());
         check_launch();
-        down_kernel<W, A, kCap><<<unsigned((hidden + kWarps - 1) / kWarps), kBlockThreads, 0, stream>>>(
+        down_kernel<W, A, kCap, kPairs><<<unsigned((hidden + kWarps - 1) / kWarps), kBlockThreads, 0, stream>>>(
             h.data<float>(), ids.data<int32_t>(), weights.data<float>(), tokens, top_k, num_experts, table, hidden,
             inter, elements<A>(out));
         check_launch();
       });
     });
   };
+  const auto with_pairs = [&](auto capacity) {
+    if (tokens == 1) {
+      launch(capacity, std::integral_constant<int, 1>{});
+    } else {
+      launch(capacity, std::integral_constant<int, kPairsPerPass>{});
+    }
+  };
   if (num_experts <= 64) {
-    launch(std::integral_constant<int, 64>{});
+    with_pairs(std::integral_constant<int, 64>{});
   } else {
-    launch(std::integral_constant<int, kMaxSmallBatchExperts>{});
+    with_pairs(std::integral_constant<int, kMaxSmallBatchExperts>{});
   }
 }
 

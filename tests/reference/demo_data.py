@@ -386,6 +386,34 @@ def vqa_turns(rng, scene):
     return turns
 
 
+def focus_turns(rng, scene):
+    """Training-only questions about shape kinds (mix "focus"): the count of every kind in the picture and of
+    one absent kind, and "Is there ...?" for every (colour, kind) present and for near misses (a colour that is
+    present with a kind that is not, and the other way round). After stage D most visual errors were a
+    present kind counted as 0 and a near miss answered "yes": vqa_turns asks about a random kind, so most of
+    its counts are 0 and most of its probes are far misses. The evaluation never uses these turns."""
+    if scene.style == "text":
+        return []
+    shapes, turns = scene.shapes, []
+
+    def add(task, prompt, answer):
+        turns.append(Turn(task, prompt, sentence(answer), {"answer": normalise(sentence(answer))}))
+
+    kinds = sorted({s.kind for s in shapes})
+    absent = [k for k in SHAPES if k not in kinds]
+    for kind in kinds + rng.sample(absent, min(1, len(absent))):
+        add("count", f"How many {plural(kind, 2)} are there?", str(sum(s.kind == kind for s in shapes)))
+    present = sorted({(s.colour, s.kind) for s in shapes})
+    for colour, kind in present:
+        add("vqa", f"Is there {article(colour)} {colour} {kind}?", "yes")
+    colours = sorted({c for c, _ in present})
+    near = [(c, k) for c in colours for k in SHAPES if (c, k) not in present]
+    near += [(c, k) for k in kinds for c in COLOURS if c not in colours]
+    for colour, kind in rng.sample(near, min(2, len(near))):
+        add("vqa", f"Is there {article(colour)} {colour} {kind}?", "no")
+    return turns
+
+
 ABOUT_PROMPTS = ("What can you do?", "Who are you?", "What do you know about?")
 ABOUT_ANSWER = ("I am a small demo model for lightvl. I can describe simple pictures of shapes, count them, read "
                 "short codes and answer questions about facts in a document. I know nothing else.")
@@ -550,7 +578,11 @@ RETRIEVAL_MIX = [("grid", 0.30), ("count", 0.10), ("text", 0.15), ("document", 0
 BALANCED_MIX = [("grid", 0.37), ("count", 0.15), ("text", 0.15), ("document", 0.30), ("about", 0.03)]
 # The vision mix (stage E, short): after stage D the errors left were mostly counting and reading.
 VISION_MIX = [("grid", 0.30), ("count", 0.27), ("text", 0.27), ("document", 0.13), ("about", 0.03)]
-MIXES = {"base": TRAIN_MIX, "retrieval": RETRIEVAL_MIX, "balanced": BALANCED_MIX, "vision": VISION_MIX}
+# The focus mix (stage F): more count and code pictures, documents kept near stage D's share, and the
+# picture conversations also draw from focus_turns.
+FOCUS_MIX = [("grid", 0.30), ("count", 0.22), ("text", 0.22), ("document", 0.23), ("about", 0.03)]
+MIXES = {"base": TRAIN_MIX, "retrieval": RETRIEVAL_MIX, "balanced": BALANCED_MIX, "vision": VISION_MIX,
+         "focus": FOCUS_MIX}
 
 
 def example_rng(split, seed, index):
@@ -588,7 +620,7 @@ def train_conversation(split, seed, index, doc_words=(150, 1400), max_turns=7, m
         document = make_document(rng, rng.randint(*doc_words))
         return Example(eid, None, document, doc_turns(rng, document, rng.randint(2, 5)))
     scene = scene_for(kind, rng)
-    pool = vqa_turns(rng, scene)
+    pool = vqa_turns(rng, scene) + (focus_turns(rng, scene) if mix == "focus" else [])
     rng.shuffle(pool)
     turns = pool[:rng.randint(2, max_turns)]
     if rng.random() < 0.6:

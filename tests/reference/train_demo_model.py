@@ -56,7 +56,9 @@ carrying tests/reference/_vendor (and the previous export, or it travels in the 
         --data-offset 1128448 --mix balanced --question-weight 0.5 --lr 8e-4 --warmup 100 \
         --work build-demo/w4 --out build-demo/demo-vl4 --total-steps 1797 --minutes 30
   (A stage E from D's export, --mix vision --lr 4e-4 --warmup 50 --data-offset 1312768, 618 steps, raised
-  captions and reading but lowered counting and documents; it was not kept.)
+  captions and reading but lowered counting and documents; it was not kept. A stage F from D's export,
+  --mix focus --question-weight 0.5 --lr 6e-4 --warmup 50 --data-offset 1400000 --total-steps 1300, ended
+  by time at step 1034, gave visual questions 171/202 (D: 175) and was not kept either.)
 (The runs themselves used --total-steps auto and --minutes, which ended them at these steps; the commands
 above stop at the same steps whatever the GPU's speed. GPU kernels are not bitwise deterministic, so a
 rerun lands near, not exactly on, the same weights.) Running the same command again resumes from

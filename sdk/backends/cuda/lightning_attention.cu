@@ -5,8 +5,11 @@
 // lane l owns column b, warp w owns rows a ≡ w (mod 8), and the block keeps its slice of S in registers
 // across the call's tokens: S[a][b] = λS[a][b] + k[a]v[b], o[b] = Σ_a q[a]S[a][b] (per-warp partial sums
 // reduced through shared memory). S is read and written once per call, coalesced along b.
-// Chunked prefill (longer calls): the block-parallel form of spec §3.4, exactly the CPU kernel's, with
-// every product a cuBLAS f32 GEMM batched over the heads on strided views of the [T, H, d] tensors:
+// Tensor-core prefill (longer bf16 calls, head_dim 64 or 128, 16-byte aligned tensors): the
+// chunk-parallel kernels of lightning_tensor_core.cu, with their own chunk length (block_size unused).
+// Chunked prefill (every other longer call): the block-parallel form of spec §3.4, exactly the CPU
+// kernel's with blocks of block_size tokens, every product a cuBLAS f32 GEMM batched over the heads on
+// strided views of the [T, H, d] tensors:
 //     O  = Q·S,  rows scaled by λ^(j+1)                      (inter: the past, decayed to token j)
 //     A  = (Q·Kᵀ) ⊙ D,  D[j, i] = λ^(j−i) for i ≤ j else 0   (intra: causal decayed scores)
 //     O += A·V
@@ -25,6 +28,7 @@
 #include "backends/cuda/context.h"
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/gemm.h"
+#include "backends/cuda/lightning_tensor_core.h"
 #include "backends/cuda/memory.h"
 
 namespace lightvl::cuda {
@@ -32,16 +36,10 @@ namespace {
 
 constexpr int kStepWarps = 8;
 
-// The heads' decay rates, passed to the kernels by value (1 KB of kernel parameters) so that a decode
-// step needs no host-to-device copy.
-struct DecayRates {
-  float r[kMaxLightningHeads];
-};
-
 // kRows = state rows per thread (head_dim ≤ 8·kRows).
 template <typename T, int kRows>
 __global__ void __launch_bounds__(kStepWarps * 32)
-recurrent_kernel(const T* q, const T* k, const T* v, T* out, float* state, DecayRates rates, int64_t tokens,
+recurrent_kernel(const T* q, const T* k, const T* v, T* out, float* state, LightningRates rates, int64_t tokens,
                  int heads, int d) {
   __shared__ float q_s[kMaxLightningHeadDim], k_s[kMaxLightningHeadDim], partial[kStepWarps][32];
   const int h = blockIdx.y, lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
@@ -89,7 +87,7 @@ recurrent_kernel(const T* q, const T* k, const T* v, T* out, float* state, Decay
 }
 
 // dst[j, h, c] = src[j, h, c] · exp(−rates[h] · (base + step·j)) over [rows, heads, width]; may alias.
-__global__ void decay_rows_kernel(const float* src, float* dst, DecayRates rates, int64_t rows, int heads,
+__global__ void decay_rows_kernel(const float* src, float* dst, LightningRates rates, int64_t rows, int heads,
                                   int64_t width, float base, float step) {
   const int64_t n = rows * heads * width;
   for (int64_t idx = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; idx < n; idx += int64_t(gridDim.x) * blockDim.x) {
@@ -100,7 +98,7 @@ __global__ void decay_rows_kernel(const float* src, float* dst, DecayRates rates
 }
 
 // scores[h, j, i] ← i ≤ j ? scores[h, j, i] · exp(−rates[h]·(j − i)) : 0 over [heads, m, m].
-__global__ void decay_mask_kernel(float* scores, DecayRates rates, int heads, int64_t m) {
+__global__ void decay_mask_kernel(float* scores, LightningRates rates, int heads, int64_t m) {
   const int64_t n = heads * m * m;
   for (int64_t idx = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; idx < n; idx += int64_t(gridDim.x) * blockDim.x) {
     const int64_t i = idx % m, j = (idx / m) % m;
@@ -109,7 +107,7 @@ __global__ void decay_mask_kernel(float* scores, DecayRates rates, int heads, in
   }
 }
 
-void decay_rows(const float* src, float* dst, const DecayRates& rates, int64_t rows, int heads, int64_t width,
+void decay_rows(const float* src, float* dst, const LightningRates& rates, int64_t rows, int heads, int64_t width,
                 float base, float step, cudaStream_t stream) {
   const int64_t n = rows * heads * width;
   if (n == 0) return;
@@ -118,7 +116,7 @@ void decay_rows(const float* src, float* dst, const DecayRates& rates, int64_t r
 }
 
 template <typename T>
-void run_recurrent(const Tensor& q, const Tensor& k, const Tensor& v, const DecayRates& rates, Tensor& state,
+void run_recurrent(const Tensor& q, const Tensor& k, const Tensor& v, const LightningRates& rates, Tensor& state,
                    Tensor& out, cudaStream_t stream) {
   const int64_t tokens = q.dim(0);
   const int heads = int(q.dim(1)), d = int(q.dim(2));
@@ -145,7 +143,7 @@ const float* rows_as_f32(const Tensor& x, int64_t start, int64_t m, Tensor& scra
   return scratch.data<float>();
 }
 
-void run_chunked(const Tensor& q, const Tensor& k, const Tensor& v, const DecayRates& rates, int block_size,
+void run_chunked(const Tensor& q, const Tensor& k, const Tensor& v, const LightningRates& rates, int block_size,
                  Tensor& state, Tensor& out, cudaStream_t stream) {
   const int64_t tokens = q.dim(0), heads = q.dim(1), d = q.dim(2), row = heads * d;
   const int64_t block = std::min<int64_t>(block_size, tokens);
@@ -200,12 +198,14 @@ void lightning_attention(const Tensor& q, const Tensor& k, const Tensor& v, cons
           "lightning_attention on CUDA supports up to " + std::to_string(kMaxLightningHeads) + " heads, got " +
               std::to_string(heads));
   const Context& ctx = current_context();
-  DecayRates rates{};
+  LightningRates rates{};
   std::copy(decay_rates.begin(), decay_rates.end(), rates.r);
   if (tokens <= kLightningRecurrentTokens) {
     with_activation_type(q.dtype(), "lightning_attention", [&](auto tag) {
       run_recurrent<decltype(tag)>(q, k, v, rates, state, out, ctx.stream);
     });
+  } else if (lightning_tensor_core_applies(q, k, v, state, out)) {
+    lightning_tensor_core(q, k, v, rates, state, out);
   } else {
     with_activation_type(q.dtype(), "lightning_attention", [](auto) {});  // refuses other dtypes
     run_chunked(q, k, v, rates, block_size, state, out, ctx.stream);

@@ -11,15 +11,17 @@
 // ldmatrix.x4 loads four 8 × 8 matrices: lane i gives the shared address of row i mod 8 of matrix i / 8,
 // and register j receives matrix j as (row g, columns c..c+1); with .trans each matrix is transposed on
 // the way, so register j holds (rows c..c+1, column g) of the stored matrix. Hence, for a row-major tile:
-//   A of rows r0.., columns k0..:     ldmatrix_x4 at row r0 + (lane & 7) + ((lane >> 3) & 1)·8,
-//                                     column k0 + (lane >> 4)·8;
-//   B from [n][k] storage (e.g. Kᵀ): ldmatrix_x4 at row n0 + (lane & 7) + (lane >> 4)·8,
-//                                     column k0 + ((lane >> 3) & 1)·8: regs 0, 1 = b0, b1 of n-tile n0,
-//                                     regs 2, 3 = b0, b1 of n-tile n0 + 8;
-//   B from [k][n] storage (e.g. V):   ldmatrix_x4_trans at row k0 + (lane & 7) + ((lane >> 3) & 1)·8,
-//                                     column n0 + (lane >> 4)·8: same register assignment.
-// Every row address must be 16-byte aligned; shared rows padded by 16 bytes (row stride ≡ 16 mod 128
-// bytes) make the 8 addresses of one matrix hit distinct banks.
+//   A of rows r0.., columns k0..:       ldmatrix_x4 at row r0 + (lane & 7) + ((lane >> 3) & 1)·8,
+//                                       column k0 + (lane >> 4)·8;
+//   B from [n][k] storage (K in Q·Kᵀ):  ldmatrix_x4 at row n0 + (lane & 7) + (lane >> 4)·8,
+//                                       column k0 + ((lane >> 3) & 1)·8: regs 0, 1 = b0, b1 of n-tile n0,
+//                                       regs 2, 3 = b0, b1 of n-tile n0 + 8;
+//   B from [k][n] storage (V in P·V):   ldmatrix_x4_trans at row k0 + (lane & 7) + ((lane >> 3) & 1)·8,
+//                                       column n0 + (lane >> 4)·8: same register assignment;
+//   A from [k][m] storage (K in Kᵀ·V):  ldmatrix_x4_trans at row k0 + (lane & 7) + (lane >> 4)·8,
+//                                       column m0 + ((lane >> 3) & 1)·8.
+// Every row address must be 16-byte aligned; shared rows padded by 16 bytes (e.g. a row stride ≡ 16 mod
+// 128 bytes) make the 8 addresses of one matrix hit distinct banks.
 #pragma once
 
 #include <cuda_bf16.h>

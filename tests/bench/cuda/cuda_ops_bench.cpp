@@ -22,6 +22,7 @@
 #include "backends/cuda/attention.h"
 #include "backends/cuda/attention_tensor_core.h"
 #include "backends/cuda/device.h"
+#include "backends/cuda/lightning_tensor_core.h"
 #include "ops/activation.h"
 #include "ops/attention.h"
 #include "ops/device_memory.h"
@@ -161,6 +162,12 @@ void bench_lightning(int64_t t, DType dtype) {
   const std::string name = std::string("lightning ") + dtype_name(dtype) + " T=" + std::to_string(t) + " 64x128";
   if (t == 1) {
     report_bytes(name, s, 2.0 * double(h * d * d) * 4.0);  // the f32 state is read and written
+  } else if (dtype == DType::kBF16) {
+    // Tensor-core path (lightning_tensor_core.cu), products it issues per token and head: the state
+    // update (K ⊙ w)ᵀ·V twice (hi and lo bf16 parts of the decayed keys), 4d²; Q·S, 2d²; Q·Kᵀ and P·V
+    // over the 16-key slices up to the diagonal, (C + 16) / 2 keys per query on average, 2·(C + 16)·d.
+    const double chunk = double(cuda::kLightningChunk);
+    report_flops(name, s, double(t) * h * (6.0 * d * d + 2.0 * (chunk + 16.0) * d), kBf16Peak);
   } else {
     const double block = 256.0;  // Q·S, Q·Kᵀ, A·V, Kᵀ·V per block and head
     report_flops(name, s, double(t) * h * (4.0 * d * d + 4.0 * std::min<double>(block, double(t)) * d), kF32Peak);

@@ -6,7 +6,8 @@
 // Prints the time per call and the achieved TFLOP/s (compute-bound ops) or GB/s (memory-bound ops)
 // against the device's peak.
 //
-// Usage: cuda_ops_bench [--quick | --moe] (--moe: only the MoE decode and prefill benchmarks).
+// Usage: cuda_ops_bench [--quick | --moe | --int8 | --lightning] (the last three: only the MoE, int8 or
+// bf16 lightning benchmarks).
 // Timing: a warm-up call, then enough calls for ≥ 50 ms (at most 200), closed by a device synchronisation, measured with std::chrono on the host (so small decode ops include
 // their launch overhead, as the engine will see it). Peaks: dense bf16 tensor-core 989 TFLOP/s, f32 CUDA
 // cores 67 TFLOP/s; HBM 3.35 TB/s (H100 SXM) or 4.8 TB/s (H200).
@@ -286,6 +287,7 @@ int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
   const bool moe_only = argc > 1 && std::strcmp(argv[1], "--moe") == 0;
   const bool int8_only = argc > 1 && std::strcmp(argv[1], "--int8") == 0;
+  const bool lightning_only = argc > 1 && std::strcmp(argv[1], "--lightning") == 0;
   if (devices[0].name.find("H200") != std::string::npos) hbm_peak = 4.8e12;
   std::printf("device: %s, %d SMs, driver %s\n", devices[0].name.c_str(), devices[0].multiprocessors,
               cuda::driver_version().c_str());
@@ -298,6 +300,10 @@ int main(int argc, char** argv) {
     }
     bench_linear_int8(1, 6144, 9216, DType::kF32, "expert w1");
     bench_linear_int8(4096, 6144, 9216, DType::kBF16, "expert w1");
+    return 0;
+  }
+  if (lightning_only) {  // the bf16 prefill lengths the peers are compared at, and decode
+    for (int64_t t : {int64_t(4096), int64_t(32768), int64_t(1)}) bench_lightning(t, DType::kBF16);
     return 0;
   }
   if (moe_only) {

@@ -1,6 +1,6 @@
 // The whole model on CUDA against the same transformers goldens the CPU backend is tested on: text
-// logits in both feeding modes, greedy continuations, and VL logits (vision tower on the CPU, backbone
-// on the GPU). Two precisions:
+// logits in both feeding modes, greedy continuations, and VL logits (vision tower, projector and backbone
+// all on the GPU). Two precisions:
 //  - f32 activations over the checkpoint's bf16 weights: the CPU's tolerance, max |error| ≤ 1e-4 · max |logit|,
 //    and identical greedy continuations;
 //  - bf16 activations and KV cache (the released model's precision, the default on CUDA) against the

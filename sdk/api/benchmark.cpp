@@ -2,13 +2,15 @@
 // random weights generated on the device), then times prefill at each context length and batch-1 decode,
 // and relates them to the hardware: decode bandwidth utilisation = bytes one step must read × tokens/s
 // / peak bandwidth; prefill MFU = model FLOPs / time / peak bf16 FLOP/s. FLOP and byte counts are
-// analytic (formulas below), never measured, so they do not flatter the code.
+// analytic (formulas below), never measured, so they do not flatter the code. On CUDA the vision tower
+// is timed last (vision_benchmark.h), once the text model is gone and its memory figures are read.
 #include "lightvl/benchmark.h"
 
 #include <algorithm>
 #include <chrono>
 #include <random>
 
+#include "api/vision_benchmark.h"
 #include "core/error.h"
 #include "engine/generator.h"
 #include "engine/loaded_model.h"
@@ -26,20 +28,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-struct Peaks {
-  double bandwidth = 0, flops = 0;
-};
-
-// Published dense bf16 tensor-core FLOP/s and HBM bandwidth of the GPUs we know; 0 when unknown.
-Peaks peaks_of(const std::string& name) {
-  if (name.find("H200") != std::string::npos) return {4.8e12, 989e12};
-  if (name.find("H100") != std::string::npos) {
-    return name.find("PCIe") != std::string::npos ? Peaks{2.0e12, 756e12} : Peaks{3.35e12, 989e12};
-  }
-  if (name.find("A100") != std::string::npos) return {2.0e12, 312e12};
-  return {};
-}
 
 // What one token touches in the projections (attention and its top-k experts; the lm_head and routers
 // counted separately): parameters, and output rows (each has one scale when the weights are int8).
@@ -179,6 +167,29 @@ std::vector<SublayerTiming> sublayer_breakdown(const text::TextModel& model, int
   return out;
 }
 
+// The vision figures (CUDA with options.vision): the synthetic ViT-L/14-336 whatever the text model is,
+// as VisionFigures::tower says. A GPU too full for the tower leaves a note instead of failing the run.
+void measure_vision(const BenchmarkOptions& o, DType activation, double peak_flops, BenchmarkReport& r) {
+  if (!o.cuda) {
+    r.notes.push_back("vision tower: measured on CUDA only (tests/vision_model/bench_vision_tower times it on "
+                      "the CPU)");
+    return;
+  }
+  if (!o.vision) {
+    r.notes.push_back("vision tower: not measured (skipped on request)");
+    return;
+  }
+  bench::VisionBenchOptions v;
+  v.activation = activation;
+  v.peak_flops = peak_flops;
+  try {
+    r.vision = bench::measure_vision_tower_cuda(v);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kOutOfMemory) throw;
+    r.notes.push_back(std::string("vision tower: not measured, out of GPU memory: ") + e.what());
+  }
+}
+
 }  // namespace
 
 BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
@@ -191,7 +202,7 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
   BenchmarkReport r;
   r.device = o.cuda ? ops::gpu_devices().front().name : "CPU";
   r.cuda = ops::cuda_versions();
-  const Peaks peaks = o.cuda ? peaks_of(r.device) : Peaks{};
+  const bench::GpuPeaks peaks = o.cuda ? bench::gpu_peaks(r.device) : bench::GpuPeaks{};
   r.peak_bandwidth = peaks.bandwidth;
   r.peak_flops = peaks.flops;
 
@@ -269,9 +280,13 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
       }
     }
   }
+  // The memory figures are the text model's: read before the vision tower runs, which would raise both.
   r.device_memory_in_use = o.cuda ? ops::gpu_memory_in_use() : 0;
   r.device_peak_tensor_bytes = o.cuda ? ops::gpu_peak_tensor_bytes() : 0;
-  r.notes.push_back("vision tower: runs on the CPU so far; ViT tiles/s on the GPU not measured");
+  model = nullptr;  // free the text model's device memory for the tower
+  synthetic.reset();
+  loaded.reset();
+  measure_vision(o, act, peaks.flops, r);
   return r;
 }
 

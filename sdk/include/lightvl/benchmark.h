@@ -1,8 +1,10 @@
 // lightvl public C++ API: the `lightvl bench` benchmark (a benchmark, never a test): time to first token
-// over several prompt lengths and decode speed, reported against the hardware's limits.
+// over several prompt lengths and decode speed, reported against the hardware's limits; on CUDA also the
+// vision tower's tiles/s and the latency of one large image.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@ struct BenchmarkOptions {
   int64_t chunk_tokens = 4096;        // prefill chunk
   uint64_t seed = 1;
   bool breakdown = false;             // also time each sublayer kind alone (where the time goes)
+  bool vision = true;                 // CUDA: also time a ViT-L/14-336 vision tower (after the text figures)
 };
 
 // Time of one sublayer kind for one forward of `tokens` new positions (after `context` earlier ones).
@@ -38,6 +41,21 @@ struct PrefillFigure {
   double mfu = 0;              // model FLOPs / time / peak (0 when the peak is unknown)
 };
 
+// The vision tower's figures: a ViT-L/14-336 (the released vision_config) with random bf16 weights,
+// whatever the text model is, so that the figures do not need a checkpoint.
+struct VisionFigures {
+  std::string tower;            // what ran, e.g. "ViT-L/14-336 (random bf16 weights)"
+  std::string activations;      // "bf16" or "f32"
+  int64_t tiles = 0;            // batch of the tiles/s figure (pixels already on the GPU: the tower alone)
+  int64_t tile_size = 0;        // pixels a side of one tile
+  double tiles_per_second = 0;
+  double mfu = 0;               // model FLOPs / time / peak bf16 FLOP/s (0 when the peak is unknown)
+  int32_t image_width = 0, image_height = 0;  // the image of the latency figure (2016 x 2016)
+  int64_t image_tiles = 0;      // its anyres tiles: the grid plus the thumbnail
+  int64_t image_tokens = 0;     // its packed image embeddings
+  double image_seconds = 0;     // host pixels in, packed projected embeddings on the GPU out
+};
+
 struct BenchmarkReport {
   std::string device, cuda, model;     // what ran, on what
   uint64_t weight_bytes = 0;
@@ -50,14 +68,18 @@ struct BenchmarkReport {
   uint64_t decode_bytes_per_token = 0; // weights + state + KV that one decode step must read
   double bandwidth_utilisation = 0;    // bytes per token · tokens/s / peak bandwidth (0 when unknown)
   double peak_bandwidth = 0, peak_flops = 0;  // the hardware limits used (bytes/s, bf16 FLOP/s)
-  uint64_t device_memory_in_use = 0;   // bytes in use on the GPU at the end (caching allocator included)
-  uint64_t device_peak_tensor_bytes = 0;  // the most bytes lightvl's tensors held at once during the run
+  uint64_t device_memory_in_use = 0;   // bytes in use on the GPU after the text figures (caching allocator
+                                       // included; the vision tower runs later and is not counted)
+  uint64_t device_peak_tensor_bytes = 0;  // the most bytes lightvl's tensors held at once until then
   std::vector<SublayerTiming> breakdown;  // with BenchmarkOptions::breakdown
+  std::optional<VisionFigures> vision;    // CUDA with BenchmarkOptions::vision; measured after the text
+                                          // figures and left out of the two memory figures above
   std::vector<std::string> notes;      // what was not measured and why
 };
 
 // Runs the benchmark. Throws lightvl::Error (e.g. kOutOfMemory when the slice does not fit the device,
-// kUnsupported without CUDA). Takes minutes for the default contexts on a GPU.
+// kUnsupported without CUDA); a vision tower that does not fit the GPU is a note, not an error. Takes
+// minutes for the default contexts on a GPU. Not thread-safe with other work on the same device.
 BenchmarkReport run_benchmark(const BenchmarkOptions& options);
 
 }  // namespace lightvl

@@ -42,7 +42,7 @@ breakdown  lightning attention      4096 tokens after      0:     6.700 ms
 breakdown  softmax attention        4096 tokens after      0:     6.400 ms
 breakdown  moe                      4096 tokens after      0:     6.300 ms
 breakdown  lm_head (last row)       4096 tokens after      0:     0.610 ms
-note       vision tower: runs on the CPU so far; ViT tiles/s on the GPU not measured
+vision     ViT-L/14-336 (random bf16 weights), bf16 activations, 128 tiles of 336 px: 623.1 tiles/s, MFU 24.1%
 """
 SAMPLE_BENCH_32K = """\
 device     NVIDIA H200 (CUDA runtime 13.0, driver 13.0)

@@ -15,6 +15,7 @@
 #include "engine/generator.h"
 #include "engine/loaded_model.h"
 #include "engine/prefill.h"
+#include "ops/argmax.h"
 #include "ops/device_memory.h"
 #include "ops/devices.h"
 #include "ops/random_fill.h"
@@ -108,15 +109,10 @@ double batched_decode(const text::TextModel& model, const text::HybridState& sta
   const float* row = logits.data<float>();
   const int32_t first = int32_t(std::max_element(row, row + vocab) - row);
   std::vector<int32_t> next(static_cast<size_t>(batch), first);
-  Tensor host = Tensor::zeros(DType::kF32, {batch, vocab});
   ops::synchronize(model.device());
   const Clock::time_point start = Clock::now();
-  for (int step = 0; step < steps; ++step) {
-    ops::copy(model.logits(model.forward_batch(model.embed(next), seqs)), host);  // waits for the GPU
-    for (int b = 0; b < batch; ++b) {
-      const float* r = host.data<float>() + int64_t(b) * vocab;
-      next[size_t(b)] = int32_t(std::max_element(r, r + vocab) - r);
-    }
+  for (int step = 0; step < steps; ++step) {  // greedy on the device, as BatchGenerator does (waits for it)
+    next = ops::argmax_rows(model.logits(model.forward_batch(model.embed(next), seqs)));
   }
   return double(batch) * steps / since(start);
 }

@@ -2,9 +2,13 @@
 // request and the SequenceDecoder that samples it; the entry is heap-allocated because the decoder's
 // request points at the entry's config and callback. A step asks every decoder for its next token
 // (sampling from the logits of the previous step), retires the finished ones, then feeds the others'
-// tokens together and hands each its row of logits.
+// tokens together and hands each its row of logits (or, when every decoder is greedy without penalties,
+// its argmax computed on the model's device).
 #include "engine/batch_generator.h"
 
+#include <algorithm>
+
+#include "ops/argmax.h"
 #include "ops/device_memory.h"
 
 namespace lightvl::engine {
@@ -58,8 +62,19 @@ std::vector<std::pair<int64_t, GenerationResult>> BatchGenerator::step() {
 
   const text::TextModel& model = *model_->text;
   const int64_t vocab = model.spec().vocab_size;
+  const Tensor logits = model.logits(model.forward_batch(model.embed(tokens), batch));
+  const bool argmax_only = std::all_of(entries_.begin(), entries_.end(),
+                                       [](const std::unique_ptr<Entry>& e) { return e->decoder->argmax_suffices(); });
+  if (argmax_only) {  // all greedy: one id per sequence leaves the device, not a row of logits
+    const std::vector<int32_t> ids = ops::argmax_rows(logits);
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      entries_[i]->decoder->fed();
+      entries_[i]->decoder->choose(ids[i]);
+    }
+    return finished;
+  }
   Tensor host = Tensor::zeros(DType::kF32, {int64_t(entries_.size()), vocab});
-  ops::copy(model.logits(model.forward_batch(model.embed(tokens), batch)), host);
+  ops::copy(logits, host);
   for (size_t i = 0; i < entries_.size(); ++i) {
     std::copy(host.data<float>() + int64_t(i) * vocab, host.data<float>() + int64_t(i + 1) * vocab,
               entries_[i]->decoder->logits());

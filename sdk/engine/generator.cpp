@@ -12,6 +12,7 @@
 
 #include "engine/sampler.h"
 #include "engine/stop_matcher.h"
+#include "ops/argmax.h"
 #include "ops/device_memory.h"
 
 namespace lightvl::engine {
@@ -59,7 +60,8 @@ bool SequenceDecoder::next() {
   if (steps_ >= config.max_tokens) return stop(StopReason::kMaxTokens);
   if (request_->cancel && request_->cancel->load()) return stop(StopReason::kCancelled);
   if (request_->max_context > 0 && position_ + 1 > request_->max_context) return stop(StopReason::kContextFull);
-  const int32_t id = sampler_->sample(logits_.data(), vocab_, history_);
+  const int32_t id = chosen_ >= 0 ? chosen_ : sampler_->sample(logits_.data(), vocab_, history_);
+  chosen_ = -1;
   if (steps_++ == 0) r.stats.time_to_first_token = seconds_since(start_);
   out_.unfed_token = -1;  // the previous pending token has been fed by now
   const bool is_end = contains(request_->end_ids, id);
@@ -82,6 +84,8 @@ bool SequenceDecoder::next() {
   return true;
 }
 
+bool SequenceDecoder::argmax_suffices() const { return sampler_->picks_argmax(); }
+
 DecodeOutcome SequenceDecoder::finish() {
   GenerationResult& r = out_.result;
   if (request_->text && r.stop_reason != StopReason::kStopString) {
@@ -101,8 +105,12 @@ DecodeOutcome decode(const text::TextModel& model, text::HybridState& state, con
   SequenceDecoder decoder(request, model.spec().vocab_size, first_logits, state.position());
   while (decoder.next()) {
     Tensor hidden = model.forward(model.embed({decoder.pending_token()}), state);
-    Tensor host_row(DType::kF32, {1, model.spec().vocab_size}, decoder.logits(), nullptr);
-    ops::copy(model.logits(hidden), host_row);
+    if (decoder.argmax_suffices()) {  // greedy: only the chosen id leaves the device
+      decoder.choose(ops::argmax_rows(model.logits(hidden))[0]);
+    } else {
+      Tensor host_row(DType::kF32, {1, model.spec().vocab_size}, decoder.logits(), nullptr);
+      ops::copy(model.logits(hidden), host_row);
+    }
     decoder.fed();
   }
   return decoder.finish();

@@ -57,6 +57,12 @@ class SequenceDecoder {
   bool next();
   int32_t pending_token() const { return pending_; }
   float* logits() { return logits_.data(); }
+  // True when the next choice is the argmax of the logits (greedy without penalties): the caller may
+  // then pass that argmax to choose() instead of filling logits().
+  bool argmax_suffices() const;
+  // The argmax of the new logits, computed by the caller (ops::argmax_rows): the next call of next() takes
+  // it instead of sampling. Call only when argmax_suffices(), after feeding pending_token().
+  void choose(int32_t id) { chosen_ = id; }
   // Call after feeding pending_token(): the sequence is one position longer.
   void fed() { ++position_; pending_ = -1; }
   DecodeOutcome finish();
@@ -73,6 +79,7 @@ class SequenceDecoder {
   std::unique_ptr<class StopMatcher> stops_;
   DecodeOutcome out_;
   int32_t pending_ = -1;
+  int32_t chosen_ = -1;  // set by choose(), taken by next()
   int32_t steps_ = 0;
   bool done_ = false;
   std::chrono::steady_clock::time_point start_;

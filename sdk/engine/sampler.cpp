@@ -37,10 +37,16 @@ Sampler::Sampler(const GenerationConfig& config) : config_(config) {
   rng_.seed(seed_);
 }
 
-void Sampler::apply_penalties(float* logits, int64_t vocab, const std::vector<int32_t>& history) const {
+bool Sampler::penalises() const {
   const bool any = config_.repetition_penalty != 1.0f || config_.presence_penalty != 0.0f ||
                    config_.frequency_penalty != 0.0f;
-  if (!any || config_.penalty_window == 0) return;
+  return any && config_.penalty_window != 0;
+}
+
+bool Sampler::picks_argmax() const { return config_.greedy && !penalises(); }
+
+void Sampler::apply_penalties(float* logits, int64_t vocab, const std::vector<int32_t>& history) const {
+  if (!penalises()) return;
   std::unordered_map<int32_t, int> counts;
   const size_t from = history.size() > size_t(config_.penalty_window) ? history.size() - size_t(config_.penalty_window) : 0;
   for (size_t i = from; i < history.size(); ++i) {

@@ -18,10 +18,16 @@ class Sampler {
   // recent token history (prompt and generated; the penalty window applies). Deterministic for a seed.
   int32_t sample(float* logits, int64_t vocab, const std::vector<int32_t>& history);
 
+  // True when sample() is the plain argmax of the logits (greedy, and no penalty can change a logit), so a
+  // caller may compute that argmax where the logits are (ops::argmax_rows, same tie and NaN rules) and
+  // skip sample().
+  bool picks_argmax() const;
+
   // The seed in use (the drawn one when the config said −1), for reproducing a run.
   uint64_t seed() const { return seed_; }
 
  private:
+  bool penalises() const;  // whether apply_penalties can change a logit
   void apply_penalties(float* logits, int64_t vocab, const std::vector<int32_t>& history) const;
   // The token of rank `i` (0 = most likely), ranking lazily (see sampler.cpp).
   int32_t ranked(size_t i);

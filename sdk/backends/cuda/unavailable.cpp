@@ -5,6 +5,7 @@
 #include "backends/cuda/attention.h"
 #include "backends/cuda/copy_2d.h"
 #include "backends/cuda/random_fill.h"
+#include "backends/cuda/argmax.h"
 #include "backends/cuda/embedding.h"
 #include "backends/cuda/lightning_attention.h"
 #include "backends/cuda/linear.h"
@@ -48,6 +49,7 @@ void sigmoid_gate_inplace(Tensor&, const Tensor&) { unavailable(); }
 void scaled_add(float, const Tensor&, float, const Tensor&, Tensor&) { unavailable(); }
 void rope_inplace(Tensor&, const std::vector<int64_t>&, int, double) { unavailable(); }
 void embedding(const std::vector<int32_t>&, const Tensor&, Tensor&) { unavailable(); }
+void argmax_rows(const Tensor&, std::vector<int32_t>&) { unavailable(); }
 ops::Routing moe_route(const Tensor&, int) { unavailable(); }
 void gather_rows(const Tensor&, const std::vector<int32_t>&, Tensor&) { unavailable(); }
 void scatter_add_rows(const Tensor&, const std::vector<int32_t>&, const std::vector<float>&, Tensor&) { unavailable(); }

@@ -110,10 +110,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(Fl
 
   // Q as A fragments: matrices (rows 0-7, cols 0-7), (8-15, 0-7), (0-7, 8-15), (8-15, 8-15) = a0..a3.
   uint32_t q_frag[kD / 16][4];
-#pragma unroll
-  for (int kk = 0; kk < kD / 16; ++kk) {
-    ldmatrix_x4(q_frag[kk], q_s + (warp * 16 + (lane & 7) + ((lane >> 3) & 1) * 8) * kLd + kk * 16 + (lane >> 4) * 8);
-  }
+  load_a_fragments<kD>(q_frag, q_s, warp * 16, kLd, lane);
 
   // This thread's two rows: queries t_r = m0 + 16·warp + lane/4 + 8r; keys below limit[r] are visible.
   const int64_t t_first = m0 + warp * 16 + quad_row;
@@ -146,16 +143,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(Fl
     float s[kKeys / 8][4];
 #pragma unroll
     for (int n = 0; n < kKeys / 8; ++n) s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.0f;
-#pragma unroll
-    for (int kk = 0; kk < kD / 16; ++kk) {
-#pragma unroll
-      for (int np = 0; np < kKeys / 16; ++np) {
-        uint32_t b[4];
-        ldmatrix_x4(b, k_t + (np * 16 + (lane & 7) + (lane >> 4) * 8) * kLd + kk * 16 + ((lane >> 3) & 1) * 8);
-        mma_bf16(s[2 * np], q_frag[kk], b[0], b[1]);
-        mma_bf16(s[2 * np + 1], q_frag[kk], b[2], b[3]);
-      }
-    }
+    mma_a_bt<kKeys, kD>(s, q_frag, k_t, kLd, lane);
 
     // Online softmax in the log2 domain; masking only where the tile crosses the diagonal or S.
     const int64_t n0 = int64_t(j) * kKeys;
@@ -201,13 +189,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(Fl
         a[2 * half] = pack_bf16(w0, w1);
         a[2 * half + 1] = pack_bf16(w2, w3);
       }
-#pragma unroll
-      for (int dn = 0; dn < kD / 16; ++dn) {
-        uint32_t b[4];
-        ldmatrix_x4_trans(b, v_t + (kk * 16 + (lane & 7) + ((lane >> 3) & 1) * 8) * kLd + dn * 16 + (lane >> 4) * 8);
-        mma_bf16(o[2 * dn], a, b[0], b[1]);
-        mma_bf16(o[2 * dn + 1], a, b[2], b[3]);
-      }
+      mma_a_b_slice<kD>(o, a, v_t + kk * 16 * kLd, kLd, lane);
     }
     __syncthreads();  // every warp is done with buffer `buf` before iteration j + 1 refills it
   }

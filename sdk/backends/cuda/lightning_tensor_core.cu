@@ -255,26 +255,13 @@ __global__ void __launch_bounds__(kBlockThreads, 2) output_kernel(OutputParams p
 
   // Q as A fragments for all d / 16 k-slices (rows 16·warp … + 15).
   uint32_t q_frag[kD / 16][4];
-#pragma unroll
-  for (int kk = 0; kk < kD / 16; ++kk) {
-    ldmatrix_x4(q_frag[kk], q_s + (warp * 16 + (lane & 7) + ((lane >> 3) & 1) * 8) * kLd + 16 * kk + (lane >> 4) * 8);
-  }
+  load_a_fragments<kD>(q_frag, q_s, warp * 16, kLd, lane);
 
   // Scores Q·Kᵀ: n8-tile n holds keys 8n … 8n + 7; key slices np > warp lie wholly above the diagonal.
   float sc[kChunk / 8][4];
 #pragma unroll
   for (int n = 0; n < kChunk / 8; ++n) sc[n][0] = sc[n][1] = sc[n][2] = sc[n][3] = 0.0f;
-#pragma unroll
-  for (int kk = 0; kk < kD / 16; ++kk) {
-#pragma unroll
-    for (int np = 0; np < kChunk / 16; ++np) {
-      if (np > warp) continue;  // warp-uniform
-      uint32_t b[4];
-      ldmatrix_x4(b, k_s + (16 * np + (lane & 7) + (lane >> 4) * 8) * kLd + 16 * kk + ((lane >> 3) & 1) * 8);
-      mma_bf16(sc[2 * np], q_frag[kk], b[0], b[1]);
-      mma_bf16(sc[2 * np + 1], q_frag[kk], b[2], b[3]);
-    }
-  }
+  mma_a_bt<kChunk, kD>(sc, q_frag, k_s, kLd, lane, /*n_slices=*/warp + 1);
   // Causal decay mask: this thread's rows j = j0 + 8·(e >> 1), keys i = 8n + qc + (e & 1).
   const int j0 = warp * 16 + g;
 #pragma unroll
@@ -294,15 +281,7 @@ __global__ void __launch_bounds__(kBlockThreads, 2) output_kernel(OutputParams p
 #pragma unroll
   for (int n = 0; n < kD / 8; ++n) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.0f;
 #pragma unroll
-  for (int kk = 0; kk < kD / 16; ++kk) {
-#pragma unroll
-    for (int dn = 0; dn < kD / 16; ++dn) {
-      uint32_t b[4];
-      ldmatrix_x4_trans(b, state_s + (16 * kk + (lane & 7) + ((lane >> 3) & 1) * 8) * kLd + 16 * dn + (lane >> 4) * 8);
-      mma_bf16(o[2 * dn], q_frag[kk], b[0], b[1]);
-      mma_bf16(o[2 * dn + 1], q_frag[kk], b[2], b[3]);
-    }
-  }
+  for (int kk = 0; kk < kD / 16; ++kk) mma_a_b_slice<kD>(o, q_frag[kk], state_s + 16 * kk * kLd, kLd, lane);
   const float decay0 = decay[j0 + 1], decay1 = decay[j0 + 9];
 #pragma unroll
   for (int n = 0; n < kD / 8; ++n) {
@@ -319,13 +298,7 @@ __global__ void __launch_bounds__(kBlockThreads, 2) output_kernel(OutputParams p
     const uint32_t a[4] = {pack_bf16(sc[2 * kk][0], sc[2 * kk][1]), pack_bf16(sc[2 * kk][2], sc[2 * kk][3]),
                            pack_bf16(sc[2 * kk + 1][0], sc[2 * kk + 1][1]),
                            pack_bf16(sc[2 * kk + 1][2], sc[2 * kk + 1][3])};
-#pragma unroll
-    for (int dn = 0; dn < kD / 16; ++dn) {
-      uint32_t b[4];
-      ldmatrix_x4_trans(b, v_s + (16 * kk + (lane & 7) + ((lane >> 3) & 1) * 8) * kLd + 16 * dn + (lane >> 4) * 8);
-      mma_bf16(o[2 * dn], a, b[0], b[1]);
-      mma_bf16(o[2 * dn + 1], a, b[2], b[3]);
-    }
+    mma_a_b_slice<kD>(o, a, v_s + 16 * kk * kLd, kLd, lane);
   }
 
   // Rows t0 + j0 (+ 8), columns 8n + qc + {0, 1}, as bf16 pairs.

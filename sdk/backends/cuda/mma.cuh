@@ -79,6 +79,50 @@ __device__ __forceinline__ float2 unpack_bf16(uint32_t r) {
   return __bfloat1622float2(*reinterpret_cast<const __nv_bfloat162*>(&r));
 }
 
+// Warp-level products on shared tiles, in the fragment layouts above (lane = threadIdx.x mod 32).
+// A fragments of rows row0 … row0 + 15 of a row-major tile (row stride ld), for every k16 slice of kK.
+template <int kK>
+__device__ __forceinline__ void load_a_fragments(uint32_t (&a)[kK / 16][4], const bf16* tile, int row0, int ld,
+                                                 int lane) {
+#pragma unroll
+  for (int kk = 0; kk < kK / 16; ++kk) {
+    ldmatrix_x4(a[kk], tile + (row0 + (lane & 7) + ((lane >> 3) & 1) * 8) * ld + 16 * kk + (lane >> 4) * 8);
+  }
+}
+
+// c (16 × kN as kN / 8 n8-tiles) += A (16 × kK, fragments) · Bᵀ, B stored [n][k] row-major (row stride ld),
+// e.g. scores Q·Kᵀ from a key tile. Only n16 slices below n_slices are computed (the rest stay as they
+// are): causal kernels skip key slices above the diagonal; the value must be warp-uniform.
+template <int kN, int kK>
+__device__ __forceinline__ void mma_a_bt(float (&c)[kN / 8][4], const uint32_t (&a)[kK / 16][4], const bf16* b, int ld,
+                                         int lane, int n_slices = kN / 16) {
+#pragma unroll
+  for (int kk = 0; kk < kK / 16; ++kk) {
+#pragma unroll
+    for (int np = 0; np < kN / 16; ++np) {
+      if (np >= n_slices) continue;
+      uint32_t r[4];
+      ldmatrix_x4(r, b + (16 * np + (lane & 7) + (lane >> 4) * 8) * ld + 16 * kk + ((lane >> 3) & 1) * 8);
+      mma_bf16(c[2 * np], a[kk], r[0], r[1]);
+      mma_bf16(c[2 * np + 1], a[kk], r[2], r[3]);
+    }
+  }
+}
+
+// c (16 × kN) += A (16 × 16, one k16 slice) · B[k0 … k0 + 15, :], B stored [k][n] row-major (row stride
+// ld) and read transposed by ldmatrix; `b_k0` points at row k0. E.g. O += P·V one key slice at a time.
+template <int kN>
+__device__ __forceinline__ void mma_a_b_slice(float (&c)[kN / 8][4], const uint32_t (&a)[4], const bf16* b_k0, int ld,
+                                              int lane) {
+#pragma unroll
+  for (int dn = 0; dn < kN / 16; ++dn) {
+    uint32_t r[4];
+    ldmatrix_x4_trans(r, b_k0 + ((lane & 7) + ((lane >> 3) & 1) * 8) * ld + 16 * dn + (lane >> 4) * 8);
+    mma_bf16(c[2 * dn], a, r[0], r[1]);
+    mma_bf16(c[2 * dn + 1], a, r[2], r[3]);
+  }
+}
+
 // Block-wide (kThreads threads): issues cp.async for rows [row0, row0 + kRows) of a row-major bf16
 // source (row r at src + r·row_stride, kCols elements used) into a shared tile of row stride kLd;
 // rows ≥ `rows` are zero-filled. src and row_stride must keep every row 16-byte aligned. The caller

@@ -6,8 +6,10 @@
 
 namespace lightvl::ops {
 
-void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
-               Tensor& out) {
+namespace {
+
+// The operand checks both entry points share (shapes, dtypes, devices, GQA).
+void check_operands(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out) {
   expect_activation("attention", "q", q, 3);
   expect_activation("attention", "k", k, 3);
   expect_like("attention", "k", k, q);
@@ -17,11 +19,35 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
   expect_shape("attention", "out", out, q.shape());
   require(k.dim(2) == q.dim(2) && k.dim(1) > 0 && q.dim(1) % k.dim(1) == 0, ErrorCode::kInternal,
           "attention: q " + shape_string(q.shape()) + " and k " + shape_string(k.shape()) + " do not form GQA");
+}
+
+}  // namespace
+
+void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
+               Tensor& out) {
+  check_operands(q, k, v, out);
   require(!causal || (past >= 0 && k.dim(0) >= past + q.dim(0)), ErrorCode::kInternal,
           "attention: the key cache is shorter than past + new tokens");
   switch (q.device()) {
     case Device::kCpu: return cpu::attention(q, k, v, past, causal, scale, out);
     case Device::kCuda: return cuda::attention(q, k, v, past, causal, scale, out);
+  }
+}
+
+void attention_sequences(const Tensor& q, const Tensor& k, const Tensor& v, int64_t sequences, float scale,
+                         Tensor& out) {
+  check_operands(q, k, v, out);
+  require(sequences >= 1 && q.dim(0) % sequences == 0 && k.dim(0) % sequences == 0, ErrorCode::kInternal,
+          "attention_sequences: " + std::to_string(sequences) + " sequences do not divide q " +
+              shape_string(q.shape()) + " and k " + shape_string(k.shape()));
+  if (q.device() == Device::kCuda && cuda::attention_sequences_in_one_launch(q, k, v, sequences, out)) {
+    return cuda::attention_sequences(q, k, v, sequences, scale, out);
+  }
+  const int64_t t = q.dim(0) / sequences, s = k.dim(0) / sequences;
+  for (int64_t i = 0; i < sequences; ++i) {
+    Tensor rows = out.slice_rows(i * t, (i + 1) * t);
+    attention(q.slice_rows(i * t, (i + 1) * t), k.slice_rows(i * s, (i + 1) * s), v.slice_rows(i * s, (i + 1) * s),
+              /*past=*/0, /*causal=*/false, scale, rows);
   }
 }
 

@@ -15,4 +15,12 @@ namespace lightvl::ops {
 void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
                Tensor& out);
 
+// Non-causal attention over `sequences` independent sequences of equal length stacked along the rows (the
+// ViT's tiles): q, out [sequences·T, Hq, d], k, v [sequences·S, Hkv, d]; the queries of sequence s see only
+// its S keys. The same result as ops::attention on each sequence's rows; on CUDA one launch serves every
+// sequence where the flash kernel applies. Throws Error(kInternal) unless sequences ≥ 1 divides the rows
+// of q and k, and on the shape errors of ops::attention.
+void attention_sequences(const Tensor& q, const Tensor& k, const Tensor& v, int64_t sequences, float scale,
+                         Tensor& out);
+
 }  // namespace lightvl::ops

@@ -1,8 +1,9 @@
-// CUDA parity of the FlashAttention-2-style bf16 kernel (cuda::attention_flash, not yet dispatched by
-// ops::attention): against the f32 CPU ops::attention on bf16-representable inputs, over query tails
+// CUDA parity of the FlashAttention-2-style bf16 kernel (cuda::attention_flash, what ops::attention runs
+// for bf16 prefill): against the f32 CPU ops::attention on bf16-representable inputs, over query tails
 // (T = 1..3, 65), exact tiles (64), causal prefill with and without a past, non-causal with S ≠ T, the
 // ViT form (577 positions, d = 64, non-causal), and the GQA groups 8/2 and 64/8; then against the
-// tensor-core kernel now in use at T = 1024. Tolerance: test::tolerance(bf16), as the other parity tests.
+// older tensor-core kernel at T = 1024; then ops::attention_sequences (stacked ViT tiles in one launch,
+// and the per-sequence fallback) against the CPU. Tolerance: test::tolerance(bf16), as the other tests.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -72,6 +73,31 @@ TEST_F(CudaAttentionFlashVsTensorCores, AgreesAtT1024) {
   cuda::attention_flash(gq, gk, gv, 0, true, scale, flash);
   test::expect_parity(flash, test::to_host_f32(tensor_cores), "attention-flash vs tensor cores T=1024 64q/8kv x128",
                       act);
+}
+
+// ops::attention_sequences on CUDA (bf16) against the CPU op (f32, one ops::attention per sequence):
+// 5 ViT-like tiles of 100 positions in one flash launch, and 3 sequences of 20 (below a query tile: the
+// per-sequence fallback), 16 heads of 64, non-causal.
+class CudaAttentionSequences : public test::CudaTest {};
+
+TEST_F(CudaAttentionSequences, MatchCpu) {
+  const DType act = DType::kBF16;
+  struct Case { int64_t sequences, tokens; bool one_launch; };
+  for (const Case c : {Case{5, 100, true}, Case{3, 20, false}}) {
+    const int64_t rows = c.sequences * c.tokens, heads = 16, d = 64;
+    const Tensor q = to_gpu(random_values({rows, heads, d}, 41, 1.0f, act), act);
+    const Tensor k = to_gpu(random_values({rows, heads, d}, 42, 1.0f, act), act);
+    const Tensor v = to_gpu(random_values({rows, heads, d}, 43, 1.0f, act), act);
+    const Tensor hq = test::to_host_f32(q), hk = test::to_host_f32(k), hv = test::to_host_f32(v);
+    Tensor want = Tensor::zeros(DType::kF32, {rows, heads, d});
+    ops::attention_sequences(hq, hk, hv, c.sequences, 0.125f, want);
+    Tensor got = ops::empty(act, {rows, heads, d}, Device::kCuda);
+    EXPECT_EQ(cuda::attention_sequences_in_one_launch(q, k, v, c.sequences, got), c.one_launch);
+    ops::attention_sequences(q, k, v, c.sequences, 0.125f, got);
+    test::expect_parity(got, want,
+                        "attention_sequences " + std::to_string(c.sequences) + " x " + std::to_string(c.tokens) + " bf16",
+                        act);
+  }
 }
 
 }  // namespace

@@ -15,12 +15,12 @@ namespace {
 // A new activation tensor like `x` (its device and dtype), of `shape`.
 Tensor like(const Tensor& x, Shape shape) { return ops::empty(x.dtype(), std::move(shape), x.device()); }
 
-// MHA over each sequence separately (one ops::attention call per tile: the kernels take one sequence per
-// call); the projections run over all rows at once (one GEMM each).
+// MHA over each sequence (tile) separately, all tiles in one ops::attention_sequences call; the
+// projections run over all rows at once (one GEMM each).
 Tensor self_attention(const io::VisionConfig& config, const ClipLayerWeights& w, const Tensor& normed,
                       int64_t sequences) {
   const int64_t rows = normed.dim(0), hidden = config.hidden_size;
-  const int64_t heads = config.num_attention_heads, d = config.head_dim(), positions = rows / sequences;
+  const int64_t heads = config.num_attention_heads, d = config.head_dim();
   Tensor q = like(normed, {rows, hidden}), k = like(normed, {rows, hidden}), v = like(normed, {rows, hidden});
   ops::linear(normed, w.q_weight, &w.q_bias, q);
   ops::linear(normed, w.k_weight, &w.k_bias, k);
@@ -28,13 +28,7 @@ Tensor self_attention(const io::VisionConfig& config, const ClipLayerWeights& w,
 
   const Tensor qh = q.reshaped({rows, heads, d}), kh = k.reshaped({rows, heads, d}), vh = v.reshaped({rows, heads, d});
   Tensor attended = like(normed, {rows, heads, d});
-  const float scale = float(1.0 / std::sqrt(double(d)));
-  for (int64_t s = 0; s < sequences; ++s) {
-    const int64_t begin = s * positions, end = begin + positions;
-    Tensor out = attended.slice_rows(begin, end);
-    ops::attention(qh.slice_rows(begin, end), kh.slice_rows(begin, end), vh.slice_rows(begin, end), /*past=*/0,
-                   /*causal=*/false, scale, out);
-  }
+  ops::attention_sequences(qh, kh, vh, sequences, float(1.0 / std::sqrt(double(d))), attended);
   Tensor projected = like(normed, {rows, hidden});
   ops::linear(attended.reshaped({rows, hidden}), w.out_weight, &w.out_bias, projected);
   return projected;

@@ -368,4 +368,15 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
   });
 }
 
+bool attention_sequences_in_one_launch(const Tensor& q, const Tensor& k, const Tensor& v, int64_t sequences,
+                                       const Tensor& out) {
+  return sequences >= 1 && sequences <= 65535 && q.dim(0) / sequences >= kFlashMinTokens &&
+         attention_flash_supported(q, k, v, out, sequences);
+}
+
+void attention_sequences(const Tensor& q, const Tensor& k, const Tensor& v, int64_t sequences, float scale,
+                         Tensor& out) {
+  attention_flash(q, k, v, /*past=*/0, /*causal=*/false, scale, out, sequences);
+}
+
 }  // namespace lightvl::cuda

@@ -10,6 +10,14 @@ constexpr int kMaxAttentionHeadDim = 256;
 void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
                Tensor& out);
 
+// ops::attention_sequences in one launch of the flash kernel (arguments checked there; sequences divides
+// the rows): call only when attention_sequences_in_one_launch() says so. Asynchronous on the device stream.
+void attention_sequences(const Tensor& q, const Tensor& k, const Tensor& v, int64_t sequences, float scale, Tensor& out);
+// True when attention_sequences() can serve these operands: the flash kernel's dtypes, head dims and
+// alignment, at least one full query tile per sequence, at most 65535 sequences. Never throws.
+bool attention_sequences_in_one_launch(const Tensor& q, const Tensor& k, const Tensor& v, int64_t sequences,
+                                       const Tensor& out);
+
 // True when calls of this dtype and shape run on tensor cores (bf16 prefill, head_dim 64 or 128, ≥ 64
 // (token, head) rows per KV head); the others use the CUDA-core kernel. Exposed for tests and benchmarks.
 bool attention_uses_tensor_cores(DType dtype, int64_t tokens, int64_t q_heads, int64_t kv_heads, int64_t head_dim);

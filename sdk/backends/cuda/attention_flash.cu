@@ -3,8 +3,8 @@
 // ops::attention dispatches here for bf16 calls of at least 64 queries (attention.cu); validated against
 // the CPU reference and the older tensor-core kernel by tests/gpu/test_attention_flash_parity.cpp.
 //
-// Work split. Grid (Hq, ⌈T / 64⌉): a block of 4 warps takes 64 consecutive queries of ONE query head h
-// (warp w: rows 16w … 16w + 15) and reads KV head g = h / (Hq / Hkv). K/V tiles are NOT shared across
+// Work split. Grid (Hq, ⌈T / 64⌉, sequences): a block of 4 warps takes 64 consecutive queries of ONE
+// query head h (warp w: rows 16w … 16w + 15) and reads KV head g = h / (Hq / Hkv). K/V tiles are NOT shared across
 // the GQA group: each query head streams its KV head's tiles itself (the group's reuse comes from L2).
 // Query tiles are issued last-first so the longest causal rows start in the first wave.
 // Pipeline. The Q tile is staged once (cp.async) and moved into registers with ldmatrix.x4 (A
@@ -36,8 +36,10 @@
 // ldmatrix's 8 row addresses hit distinct banks): 87,040 bytes at d = 128 (two blocks per H100/H200
 // SM), 46,080 at d = 64. Registers (ptxas, CUDA 13): 233 at d = 128 and 160 at d = 64 on sm_90 (235 / 154
 // on sm_80), no spills; __launch_bounds__(128, 2) keeps two blocks per SM within the register file.
+// Sequences. Stacked independent sequences of equal length (the ViT's tiles) run in one launch, grid z
+// choosing the sequence: its rows start at z·T (queries) and z·S (keys).
 // Limits: bf16 only; d ∈ {64, 128}; Hq a multiple of Hkv; every tensor 16-byte aligned and dense;
-// ⌈T / 64⌉ ≤ 65535 (grid y); S may be anything ≥ 0 (S = 0 gives zeros); scale > 0 not required.
+// ⌈T / 64⌉ ≤ 65535 (grid y) and ≤ 65535 sequences (grid z); S may be anything ≥ 0 (S = 0 gives zeros); scale > 0 not required.
 #include "backends/cuda/attention_flash.h"
 
 #include <cstdint>
@@ -68,7 +70,7 @@ struct FlashParams {
   const bf16* k;
   const bf16* v;
   bf16* out;
-  int64_t tokens, keys, past;
+  int64_t tokens, keys, past;  // per sequence
   int q_heads, kv_heads, group;
   bool causal;
   float scale_log2;  // scale · log2(e)
@@ -95,10 +97,12 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(Fl
   if (p.causal) key_end = min64(key_end, p.past + min64(m0 + kRows, p.tokens));
   const int tiles = int((key_end + kKeys - 1) / kKeys);
 
-  const bf16* q_head = p.q + int64_t(h) * kD;
-  const bf16* k_head = p.k + int64_t(g) * kD;
-  const bf16* v_head = p.v + int64_t(g) * kD;
   const int64_t q_stride = int64_t(p.q_heads) * kD, kv_stride = int64_t(p.kv_heads) * kD;
+  const int64_t q_base = int64_t(blockIdx.z) * p.tokens * q_stride;  // this block's sequence
+  const int64_t kv_base = int64_t(blockIdx.z) * p.keys * kv_stride;
+  const bf16* q_head = p.q + q_base + int64_t(h) * kD;
+  const bf16* k_head = p.k + kv_base + int64_t(g) * kD;
+  const bf16* v_head = p.v + kv_base + int64_t(g) * kD;
   load_tile_async<kRows, kD, kLd, kThreadsPerBlock>(q_s, q_head, m0, p.tokens, q_stride);
   if (tiles > 0) {
     load_tile_async<kRows, kD, kLd, kThreadsPerBlock>(k_s, k_head, 0, p.keys, kv_stride);
@@ -203,7 +207,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(Fl
     const int64_t t = t_first + 8 * r;
     if (t >= p.tokens) continue;
     const float inv = sum > 0.0f ? 1.0f / sum : 0.0f;
-    bf16* row = p.out + (t * p.q_heads + h) * kD + quad_col;
+    bf16* row = p.out + q_base + (t * p.q_heads + h) * kD + quad_col;
 #pragma unroll
     for (int n = 0; n < kD / 8; ++n) {
       *reinterpret_cast<uint32_t*>(row + n * 8) = pack_bf16(o[n][2 * r] * inv, o[n][2 * r + 1] * inv);
@@ -211,8 +215,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(Fl
   }
 }
 
-template <int kD> void launch(const FlashParams& p) {
-  const dim3 grid(unsigned(p.q_heads), unsigned((p.tokens + kRows - 1) / kRows));
+template <int kD> void launch(const FlashParams& p, int64_t sequences) {
+  const dim3 grid(unsigned(p.q_heads), unsigned((p.tokens + kRows - 1) / kRows), unsigned(sequences));
   constexpr size_t smem = FlashLayout<kD>::kBytes;
   check_cuda(cudaFuncSetAttribute(attention_flash_kernel<kD>, cudaFuncAttributeMaxDynamicSharedMemorySize, int(smem)));
   attention_flash_kernel<kD><<<grid, kThreadsPerBlock, smem, current_context().stream>>>(p);
@@ -226,25 +230,27 @@ bool usable(const Tensor& t) {
 
 }  // namespace
 
-bool attention_flash_supported(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out) {
+bool attention_flash_supported(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out,
+                               int64_t sequences) {
   if (!usable(q) || !usable(k) || !usable(v) || !usable(out)) return false;
-  const int64_t d = q.dim(2), hq = q.dim(1), hkv = k.dim(1);
+  if (sequences < 1 || sequences > 65535 || q.dim(0) % sequences != 0 || k.dim(0) % sequences != 0) return false;
+  const int64_t d = q.dim(2), hq = q.dim(1), hkv = k.dim(1), tokens = q.dim(0) / sequences;
   return (d == 64 || d == 128) && k.dim(2) == d && v.shape() == k.shape() && out.shape() == q.shape() && hkv > 0 &&
-         hq % hkv == 0 && q.dim(0) >= 1 && (q.dim(0) + kRows - 1) / kRows <= 65535;
+         hq % hkv == 0 && tokens >= 1 && (tokens + kRows - 1) / kRows <= 65535;
 }
 
 void attention_flash(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
-                     Tensor& out) {
-  require(attention_flash_supported(q, k, v, out), ErrorCode::kUnsupported,
-          "attention_flash: needs bf16 CUDA tensors q [T, Hq, d], k/v [S, Hkv, d], out like q, d 64 or 128, "
-          "Hq a multiple of Hkv, 16-byte aligned");
+                     Tensor& out, int64_t sequences) {
+  require(attention_flash_supported(q, k, v, out, sequences), ErrorCode::kUnsupported,
+          "attention_flash: needs bf16 CUDA tensors q [n·T, Hq, d], k/v [n·S, Hkv, d] for n sequences, out like "
+          "q, d 64 or 128, Hq a multiple of Hkv, 16-byte aligned");
   FlashParams p;
   p.q = elements<bf16>(q);
   p.k = elements<bf16>(k);
   p.v = elements<bf16>(v);
   p.out = elements<bf16>(out);
-  p.tokens = q.dim(0);
-  p.keys = k.dim(0);
+  p.tokens = q.dim(0) / sequences;
+  p.keys = k.dim(0) / sequences;
   p.past = past;
   p.q_heads = int(q.dim(1));
   p.kv_heads = int(k.dim(1));
@@ -252,9 +258,9 @@ void attention_flash(const Tensor& q, const Tensor& k, const Tensor& v, int64_t 
   p.causal = causal;
   p.scale_log2 = scale * kLog2e;
   if (q.dim(2) == 64) {
-    launch<64>(p);
+    launch<64>(p, sequences);
   } else {
-    launch<128>(p);
+    launch<128>(p, sequences);
   }
 }
 

@@ -63,6 +63,10 @@ void moe_experts_grouped(const Tensor&, const Tensor&, int, const std::vector<op
 }
 bool moe_experts_grouped_supported(const Tensor&, int, const std::vector<ops::MoeExpert>&) { return false; }
 void attention(const Tensor&, const Tensor&, const Tensor&, int64_t, bool, float, Tensor&) { unavailable(); }
+void attention_sequences(const Tensor&, const Tensor&, const Tensor&, int64_t, float, Tensor&) { unavailable(); }
+bool attention_sequences_in_one_launch(const Tensor&, const Tensor&, const Tensor&, int64_t, const Tensor&) {
+  return false;
+}
 int attention_key_splits(int64_t, int64_t, int64_t, int64_t, int) { return 1; }
 bool attention_uses_tensor_cores(DType, int64_t, int64_t, int64_t, int64_t) { return false; }
 void lightning_attention(const Tensor&, const Tensor&, const Tensor&, const std::vector<float>&, int, Tensor&,

@@ -24,7 +24,7 @@ class CudaLinear : public test::CudaTestWithParam<LinearParam> {};
 TEST_P(CudaLinear, MatchesCpu) {
   const auto [act, wt, with_bias] = GetParam();
   struct Size { int64_t t, k, n; };
-  for (const Size s : {Size{7, 96, 80}, Size{33, 520, 301}, Size{1, 6144, 64}}) {
+  for (const Size s : {Size{7, 96, 80}, Size{33, 520, 301}, Size{1, 6144, 64}, Size{1, 520, 301}}) {
     const Tensor x = random_values({s.t, s.k}, 1, 1.0f, act);
     const Tensor w = random_values({s.n, s.k}, 2, 0.05f, wt);
     const Tensor b = random_values({s.n}, 3, 1.0f, wt);

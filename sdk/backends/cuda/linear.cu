@@ -1,6 +1,7 @@
 // CUDA linear layer: out[T, N] = x[T, K] · w[N, K]ᵀ + bias[N], through cuBLAS.
 //
-// When the activations and the weight share a dtype (f32·f32 or bf16·bf16, the model's own case) one
+// One bf16 token against a bf16 weight (decode) runs the GEMV of gemv_bf16.cu. Otherwise, when the
+// activations and the weight share a dtype (f32·f32 or bf16·bf16, the model's own case) one
 // cublasGemmEx call computes the product with f32 accumulation and writes out in its dtype. Any other
 // pairing (f32 activations with bf16/f16 weights, bf16 activations with f16/f32 weights) is computed
 // exactly in f32: the activations are widened once, the weight is widened one panel of rows at a time
@@ -17,6 +18,7 @@
 #include "backends/cuda/context.h"
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/gemm.h"
+#include "backends/cuda/gemv_bf16.h"
 #include "backends/cuda/memory.h"
 
 namespace lightvl::cuda {
@@ -71,6 +73,8 @@ void linear(const Tensor& x, const Tensor& w, const Tensor* bias, Tensor& out) {
   if (t == 0 || n == 0) return;
   if (k == 0) {
     fill_zero(out);  // an empty sum; cuBLAS is not asked to handle k = 0
+  } else if (gemv_bf16_applies(x, w, out)) {
+    gemv_bf16(x, w, out);  // decode: one token
   } else if (x.dtype() == w.dtype()) {
     gemm(t, n, k, 1.0f, {x.raw(), x.dtype(), k}, {w.raw(), w.dtype(), k, 0, true}, 0.0f, out.raw(), out.dtype(), n);
   } else {

@@ -61,4 +61,18 @@ inline std::string moe_label(const MoeTypes& types, const std::string& what, int
          " E=" + std::to_string(experts) + " k=" + std::to_string(top_k) + " T=" + std::to_string(tokens);
 }
 
+// The fixture of a MoE op's parity suite, parameterised by (activation, weight) dtypes: `op` and its
+// `supported` predicate checked on the CPU and CUDA (expect_parity_for) and case labels from the parameter.
+template <auto kOp, auto kSupported>
+class CudaMoeOpTest : public CudaTestWithParam<MoeTypes> {
+ protected:
+  void expect_parity_for(const GpuExperts& ex, const Tensor& x, const Tensor& logits, int top_k, DType act,
+                         const std::string& what) const {
+    expect_moe_parity(kOp, kSupported, ex, x, logits, top_k, act, what);
+  }
+  std::string label(const char* what, int experts, int top_k, int64_t tokens) const {
+    return moe_label(GetParam(), what, experts, top_k, tokens);
+  }
+};
+
 }  // namespace lightvl::test

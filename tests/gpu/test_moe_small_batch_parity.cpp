@@ -21,18 +21,7 @@ using Types = test::MoeTypes;  // activation dtype, weight dtype
 using Experts = test::GpuExperts;
 constexpr auto make_experts = test::make_gpu_experts;
 
-// The op on the CPU (the reference) and on CUDA, on the same numbers.
-void expect_parity_for(const Experts& ex, const Tensor& x, const Tensor& logits, int top_k, DType act,
-                       const std::string& what) {
-  test::expect_moe_parity(ops::moe_experts_small_batch, ops::moe_experts_small_batch_supported, ex, x, logits, top_k, act, what);
-}
-
-class CudaMoeSmallBatch : public test::CudaTestWithParam<Types> {
- protected:
-  std::string label(const char* what, int experts, int top_k, int64_t tokens) const {
-    return test::moe_label(GetParam(), what, experts, top_k, tokens);
-  }
-};
+class CudaMoeSmallBatch : public test::CudaMoeOpTest<ops::moe_experts_small_batch, ops::moe_experts_small_batch_supported> {};
 
 TEST_P(CudaMoeSmallBatch, MatchesCpu) {
   const auto [act, weight] = GetParam();

@@ -131,4 +131,11 @@ inline void expect_refuses_bad_operands(const MoeOp& op, const MoeSupported& sup
   EXPECT_TRUE(supported(x, 2, ex.views));
 }
 
+// Every element of `t` as a double, in order (for EXPECT_EQ of whole outputs).
+inline std::vector<double> as_doubles(const Tensor& t) {
+  std::vector<double> v(size_t(t.numel()));
+  for (int64_t i = 0; i < t.numel(); ++i) v[size_t(i)] = value(t, i);
+  return v;
+}
+
 }  // namespace lightvl::test

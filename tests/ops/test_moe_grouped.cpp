@@ -22,12 +22,6 @@ using test::error_code_of;
 using test::make_experts;
 
 
-std::vector<double> as_doubles(const Tensor& t) {
-  std::vector<double> v(size_t(t.numel()));
-  for (int64_t i = 0; i < t.numel(); ++i) v[size_t(i)] = test::value(t, i);
-  return v;
-}
-
 Tensor run_op(const Tensor& x, const Tensor& logits, int top_k, const Experts& ex) {
   Tensor out = Tensor::zeros(DType::kF32, x.shape());
   ops::moe_experts_grouped(x, logits, top_k, ex.views, out);
@@ -50,7 +44,7 @@ TEST(MoeGrouped, MatchesThePerExpertComposition) {
                                    std::to_string(tokens);
           // k ≤ 2: the same f32 operations in the same order up to a + b = b + a, so equal to rounding.
           EXPECT_LE(test::max_relative_error(run_op(x, logits, top_k, ex),
-                                             as_doubles(test::moe_composition(x, logits, top_k, ex)), what.c_str()),
+                                             test::as_doubles(test::moe_composition(x, logits, top_k, ex)), what.c_str()),
                     1e-6);
         }
       }
@@ -67,7 +61,7 @@ TEST(MoeGrouped, ExpertWithoutTokensContributesNothing) {
   const Tensor x = test::random_tensor({50, hidden}, 702);
   const ops::Routing routing = ops::moe_route(logits, 2);
   for (const int32_t id : routing.expert_ids) ASSERT_NE(id, 5);
-  EXPECT_LE(test::max_relative_error(run_op(x, logits, 2, ex), as_doubles(test::moe_composition(x, logits, 2, ex)),
+  EXPECT_LE(test::max_relative_error(run_op(x, logits, 2, ex), test::as_doubles(test::moe_composition(x, logits, 2, ex)),
                                      "moe_experts_grouped, expert 5 idle"),
             1e-6);
 }

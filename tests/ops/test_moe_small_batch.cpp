@@ -51,12 +51,6 @@ std::vector<double> naive(const Tensor& x, const Tensor& logits, int top_k, cons
   return out;
 }
 
-std::vector<double> as_doubles(const Tensor& t) {
-  std::vector<double> v(size_t(t.numel()));
-  for (int64_t i = 0; i < t.numel(); ++i) v[size_t(i)] = test::value(t, i);
-  return v;
-}
-
 Tensor run_op(const Tensor& x, const Tensor& logits, int top_k, const Experts& ex) {
   Tensor out = Tensor::zeros(DType::kF32, x.shape());
   ops::moe_experts_small_batch(x, logits, top_k, ex.views, out);
@@ -79,7 +73,7 @@ TEST(MoeSmallBatch, MatchesThePerExpertComposition) {
                                    std::to_string(tokens);
           // k ≤ 2: the same f32 operations in the same order up to a + b = b + a, so equal.
           const double tol = top_k <= 2 ? 1e-6 : 1e-5;
-          EXPECT_LE(test::max_relative_error(got, as_doubles(test::moe_composition(x, logits, top_k, ex)),
+          EXPECT_LE(test::max_relative_error(got, test::as_doubles(test::moe_composition(x, logits, top_k, ex)),
                                              (what + " vs composition").c_str()),
                     tol);
           EXPECT_LE(test::max_relative_error(got, naive(x, logits, top_k, ex), (what + " vs double").c_str()), 1e-5);
@@ -99,7 +93,7 @@ TEST(MoeSmallBatch, TiesGoToTheLowerExpert) {
   const ops::Routing routing = ops::moe_route(logits, 2);
   ASSERT_EQ(routing.expert_ids, (std::vector<int32_t>{0, 1, 2, 5}));
   const Tensor got = run_op(x, logits, 2, ex);
-  EXPECT_LE(test::max_relative_error(got, as_doubles(test::moe_composition(x, logits, 2, ex)), "ties vs composition"),
+  EXPECT_LE(test::max_relative_error(got, test::as_doubles(test::moe_composition(x, logits, 2, ex)), "ties vs composition"),
             1e-6);
   EXPECT_LE(test::max_relative_error(got, naive(x, logits, 2, ex), "ties vs double"), 1e-5);
 }

@@ -50,6 +50,10 @@ int run_bench(BenchCliOptions& o) {
     std::printf("decode     batch 1 after %lld tokens: %.1f tokens/s, %s per token", (long long)r.decode_context,
                 r.decode_tokens_per_second, format_bytes(r.decode_bytes_per_token).c_str());
     if (r.bandwidth_utilisation > 0) std::printf(", %.1f%% of the bandwidth roofline", 100 * r.bandwidth_utilisation);
+    if (r.decode_graph_replays > 0) {
+      std::printf(" (%lld of %lld steps replayed from a CUDA graph)", (long long)r.decode_graph_replays,
+                  (long long)r.decode_steps);
+    }
     std::printf("\n");
   }
   if (r.batch_decode_tokens_per_second > 0) {

@@ -100,11 +100,9 @@ double batched_decode(const text::TextModel& model, const text::HybridState& sta
                       int batch, int steps) {
   std::vector<text::HybridState> states;
   for (int b = 0; b < batch; ++b) states.push_back(state.clone());
-  text::SequenceBatch seqs;
-  for (text::HybridState& s : states) {
-    seqs.states.push_back(&s);
-    seqs.rows.push_back(1);
-  }
+  std::vector<text::HybridState*> seqs;
+  for (text::HybridState& s : states) seqs.push_back(&s);
+  text::DecodeStep decode_step(model);
   const int64_t vocab = model.spec().vocab_size;
   const float* row = logits.data<float>();
   const int32_t first = int32_t(std::max_element(row, row + vocab) - row);
@@ -112,7 +110,7 @@ double batched_decode(const text::TextModel& model, const text::HybridState& sta
   ops::synchronize(model.device());
   const Clock::time_point start = Clock::now();
   for (int step = 0; step < steps; ++step) {  // greedy on the device, as BatchGenerator does (waits for it)
-    next = ops::argmax_rows(model.logits(model.forward_batch(model.embed(next), seqs)));
+    next = ops::argmax_rows(decode_step.run(next, seqs));
   }
   return double(batch) * steps / since(start);
 }
@@ -139,7 +137,7 @@ std::vector<SublayerTiming> sublayer_breakdown(const text::TextModel& model, int
   ops::fill_uniform(x, -1.0f, 1.0f, seed);
   text::HybridState state(spec, device, model.activation_dtype());
   state.reserve(context + tokens);
-  const text::SequenceBatch batch{{&state}, {tokens}};
+  const text::SequenceBatch batch{{&state}, {tokens}, Tensor()};
   std::vector<SublayerTiming> out;
   for (size_t i = 0; i < spec.layers.size(); ++i) {
     const text::LayerWeights& w = model.weights().layers[i];
@@ -256,8 +254,11 @@ BenchmarkReport run_benchmark(const BenchmarkOptions& o) {
       greedy.max_tokens = o.decode_tokens;
       engine::DecodeRequest request;
       request.config = &greedy;
-      const engine::DecodeOutcome out = engine::decode(*model, state, logits.data<float>(), request);
+      text::DecodeStep step(*model);
+      const engine::DecodeOutcome out = engine::decode(step, state, logits.data<float>(), request);
       r.decode_context = c;
+      r.decode_steps = step.stats().eager_steps + step.stats().recordings + step.stats().replays;
+      r.decode_graph_replays = step.stats().replays;
       r.decode_tokens_per_second = out.result.stats.decode_tokens_per_second();
       r.decode_bytes_per_token = decode_bytes(spec, c, weight_dtype, act, o.int8_weights);
       r.bandwidth_utilisation = peaks.bandwidth > 0

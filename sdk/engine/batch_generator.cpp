@@ -23,7 +23,7 @@ struct BatchGenerator::Entry {
   std::unique_ptr<SequenceDecoder> decoder;
 };
 
-BatchGenerator::BatchGenerator(const LoadedModel& model) : model_(&model) {}
+BatchGenerator::BatchGenerator(const LoadedModel& model) : model_(&model), decode_step_(*model.text) {}
 BatchGenerator::~BatchGenerator() = default;
 
 int64_t BatchGenerator::add(const std::vector<Message>& messages, const GenerationConfig& config,
@@ -46,23 +46,21 @@ std::vector<std::pair<int64_t, GenerationResult>> BatchGenerator::step() {
   std::vector<std::pair<int64_t, GenerationResult>> finished;
   std::vector<std::unique_ptr<Entry>> going;
   std::vector<int32_t> tokens;
-  text::SequenceBatch batch;
+  std::vector<text::HybridState*> states;
   for (std::unique_ptr<Entry>& e : entries_) {
     if (!e->decoder->next()) {
       finished.emplace_back(e->id, e->session->end_turn(*e->turn, e->decoder->finish()));
       continue;
     }
     tokens.push_back(e->decoder->pending_token());
-    batch.states.push_back(&e->session->state());
-    batch.rows.push_back(1);
+    states.push_back(&e->session->state());
     going.push_back(std::move(e));
   }
   entries_ = std::move(going);
   if (entries_.empty()) return finished;
 
-  const text::TextModel& model = *model_->text;
-  const int64_t vocab = model.spec().vocab_size;
-  const Tensor logits = model.logits(model.forward_batch(model.embed(tokens), batch));
+  const int64_t vocab = model_->text->spec().vocab_size;
+  const Tensor logits = decode_step_.run(tokens, states);
   const bool argmax_only = std::all_of(entries_.begin(), entries_.end(),
                                        [](const std::unique_ptr<Entry>& e) { return e->decoder->argmax_suffices(); });
   if (argmax_only) {  // all greedy: one id per sequence leaves the device, not a row of logits

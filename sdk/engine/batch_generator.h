@@ -35,6 +35,7 @@ class BatchGenerator {
  private:
   struct Entry;
   const LoadedModel* model_;
+  text::DecodeStep decode_step_;  // one step for all active sequences, replayed while the set is unchanged
   int64_t next_id_ = 0;
   std::vector<std::unique_ptr<Entry>> entries_;
 };

@@ -47,7 +47,7 @@ size_t common_prefix(const std::vector<int32_t>& a, const std::vector<int32_t>& 
 }  // namespace
 
 ChatSession::ChatSession(const LoadedModel& model)
-    : model_(&model), state_(fresh_state(model)) {}
+    : model_(&model), state_(fresh_state(model)), decode_step_(*model.text) {}
 
 void ChatSession::reset() {
   state_ = fresh_state(*model_);
@@ -189,7 +189,7 @@ std::unique_ptr<PendingTurn> ChatSession::begin_chat(const std::vector<Message>&
 
 GenerationResult ChatSession::chat(const std::vector<Message>& messages, const TurnOptions& options) {
   std::unique_ptr<PendingTurn> turn = begin_chat(messages, options);
-  return end_turn(*turn, decode(*model_->text, state_, turn->first_logits.data<float>(), turn->request));
+  return end_turn(*turn, decode(decode_step_, state_, turn->first_logits.data<float>(), turn->request));
 }
 
 RawPrompt ChatSession::raw_prompt(const std::vector<int32_t>& ids, const std::vector<Image>& images) const {
@@ -231,7 +231,7 @@ std::unique_ptr<PendingTurn> ChatSession::begin_ids(const std::vector<int32_t>& 
 GenerationResult ChatSession::continue_ids(const std::vector<int32_t>& ids, const std::vector<Image>& images,
                                            const TurnOptions& options) {
   std::unique_ptr<PendingTurn> turn = begin_ids(ids, images, options);
-  return end_turn(*turn, decode(*model_->text, state_, turn->first_logits.data<float>(), turn->request));
+  return end_turn(*turn, decode(decode_step_, state_, turn->first_logits.data<float>(), turn->request));
 }
 
 Tensor ChatSession::feed(const std::vector<int32_t>& ids, const std::vector<Image>& images,

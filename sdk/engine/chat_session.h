@@ -16,6 +16,7 @@
 #include "engine/loaded_model.h"
 #include "engine/prefill.h"
 #include "lightvl/generation.h"
+#include "text/backbone/decode_step.h"
 #include "text/backbone/hybrid_state.h"
 
 namespace lightvl::engine {
@@ -94,6 +95,7 @@ class ChatSession {
 
   const LoadedModel* model_;
   text::HybridState state_;
+  text::DecodeStep decode_step_;  // keeps its recorded decode graph across turns
   std::vector<ResolvedMessage> conversation_;
   std::vector<int32_t> fed_;    // ids whose positions the state holds
   int32_t unfed_ = -1;          // sampled last, not yet fed (fed on demand by the next turn)

@@ -100,16 +100,17 @@ DecodeOutcome SequenceDecoder::finish() {
   return std::move(out_);
 }
 
-DecodeOutcome decode(const text::TextModel& model, text::HybridState& state, const float* first_logits,
+DecodeOutcome decode(text::DecodeStep& step, text::HybridState& state, const float* first_logits,
                      const DecodeRequest& request) {
-  SequenceDecoder decoder(request, model.spec().vocab_size, first_logits, state.position());
+  const int64_t vocab = step.model().spec().vocab_size;
+  SequenceDecoder decoder(request, vocab, first_logits, state.position());
   while (decoder.next()) {
-    Tensor hidden = model.forward(model.embed({decoder.pending_token()}), state);
+    const Tensor logits = step.run({decoder.pending_token()}, {&state});
     if (decoder.argmax_suffices()) {  // greedy: only the chosen id leaves the device
-      decoder.choose(ops::argmax_rows(model.logits(hidden))[0]);
+      decoder.choose(ops::argmax_rows(logits)[0]);
     } else {
-      Tensor host_row(DType::kF32, {1, model.spec().vocab_size}, decoder.logits(), nullptr);
-      ops::copy(model.logits(hidden), host_row);
+      Tensor host_row(DType::kF32, {1, vocab}, decoder.logits(), nullptr);
+      ops::copy(logits, host_row);
     }
     decoder.fed();
   }

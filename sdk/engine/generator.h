@@ -11,6 +11,7 @@
 
 #include "core/tensor.h"
 #include "lightvl/generation.h"
+#include "text/backbone/decode_step.h"
 #include "text/backbone/hybrid_state.h"
 #include "text/backbone/text_model.h"
 
@@ -85,10 +86,12 @@ class SequenceDecoder {
   std::chrono::steady_clock::time_point start_;
 };
 
-// Generates from `first_logits` (the logits after the prompt, [vocab] f32), continuing `state`.
+// Generates from `first_logits` (the logits after the prompt, [vocab] f32), continuing `state` one
+// token at a time through `step` (which replays a recorded CUDA graph where it can; keep one per
+// session so that its recording carries over between turns).
 // Throws Error(kInvalidArgument) for an invalid config; other errors propagate with the state at the
 // last fed position.
-DecodeOutcome decode(const text::TextModel& model, text::HybridState& state, const float* first_logits,
+DecodeOutcome decode(text::DecodeStep& step, text::HybridState& state, const float* first_logits,
                      const DecodeRequest& request);
 
 }  // namespace lightvl::engine

@@ -34,6 +34,25 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
   }
 }
 
+void cached_attention(const Tensor& q, const Tensor& k_cache, const Tensor& v_cache, const Tensor& past, float scale,
+                      Tensor& out) {
+  check_operands(q, k_cache, v_cache, out);
+  expect_device("cached_attention", "past", past, q.device());
+  require(past.numel() == 1 && past.dtype() == DType::kI64, ErrorCode::kInternal,
+          "cached_attention: past must be one int64");
+  switch (q.device()) {
+    case Device::kCpu: {  // the value is at hand: slice the filled rows and run the plain kernel
+      const int64_t filled = *past.data<int64_t>() + q.dim(0);
+      require(*past.data<int64_t>() >= 0 && filled <= k_cache.dim(0), ErrorCode::kInvalidArgument,
+              "cached_attention: " + std::to_string(filled) + " positions do not fit a cache of " +
+                  std::to_string(k_cache.dim(0)));
+      return cpu::attention(q, k_cache.slice_rows(0, filled), v_cache.slice_rows(0, filled), filled - q.dim(0),
+                            /*causal=*/true, scale, out);
+    }
+    case Device::kCuda: return cuda::cached_attention(q, k_cache, v_cache, past, scale, out);
+  }
+}
+
 void attention_sequences(const Tensor& q, const Tensor& k, const Tensor& v, int64_t sequences, float scale,
                          Tensor& out) {
   check_operands(q, k, v, out);

@@ -15,6 +15,16 @@ namespace lightvl::ops {
 void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
                Tensor& out);
 
+// Causal attention of T new queries over a key/value cache whose fill level is held in a tensor, so that
+// a decode step recorded as a graph (ops/device_graph.h) replays at later positions: q, out [T, Hq, d];
+// k_cache, v_cache [C, Hkv, d], the cache's whole capacity; `past` a one-element int64 tensor on q's
+// device, read when the work runs. The same result as attention(q, k_cache[0 : past + T],
+// v_cache[0 : past + T], past, causal = true, scale, out). Needs past + T ≤ C: checked on the CPU
+// (Error(kInvalidArgument)); on CUDA the caller ensures it (keys past C are never read). Throws
+// Error(kInternal) on the shape errors of attention() and for a `past` of another dtype, size or device.
+void cached_attention(const Tensor& q, const Tensor& k_cache, const Tensor& v_cache, const Tensor& past, float scale,
+                      Tensor& out);
+
 // Non-causal attention over `sequences` independent sequences of equal length stacked along the rows (the
 // ViT's tiles): q, out [sequences·T, Hq, d], k, v [sequences·S, Hkv, d]; the queries of sequence s see only
 // its S keys. The same result as ops::attention on each sequence's rows; on CUDA one launch serves every

@@ -14,4 +14,9 @@ namespace lightvl::ops {
 // rotary_dim must be even and ≤ head_dim; positions.size() == T. Throws Error(kInternal) otherwise.
 void rope_inplace(Tensor& x, const std::vector<int64_t>& positions, int rotary_dim, double theta);
 
+// The same with the positions in a tensor on x's device (int64 [T]), read when the work runs: a decode
+// step recorded as a graph (ops/device_graph.h) replays at whatever positions the tensor then holds.
+// Throws Error(kInternal) for a positions tensor of another device, dtype or length.
+void rope_inplace(Tensor& x, const Tensor& positions, int rotary_dim, double theta);
+
 }  // namespace lightvl::ops

@@ -81,6 +81,36 @@ void HybridState::restore(const Snapshot& s) {
   }
 }
 
+HybridState::Counters HybridState::counters() const {
+  Counters c;
+  c.position = position_;
+  for (const KvCache& cache : kv_) c.kv_lengths.push_back(cache.length);
+  return c;
+}
+
+void HybridState::set_counters(const Counters& c) {
+  position_ = c.position;
+  for (size_t i = 0; i < kv_.size(); ++i) kv_[i].length = c.kv_lengths[i];
+}
+
+void HybridState::advance_counters(int64_t tokens) {
+  position_ += tokens;
+  for (KvCache& cache : kv_) {
+    if (cache.keys.rank() == 3) cache.length += tokens;
+  }
+}
+
+std::vector<uintptr_t> HybridState::buffer_signature() const {
+  std::vector<uintptr_t> signature;
+  for (const Tensor& t : lightning_) signature.push_back(reinterpret_cast<uintptr_t>(t.raw()));
+  for (const KvCache& c : kv_) {
+    if (c.keys.rank() != 3) continue;
+    signature.insert(signature.end(), {reinterpret_cast<uintptr_t>(c.keys.raw()),
+                                       reinterpret_cast<uintptr_t>(c.values.raw()), uintptr_t(c.keys.dim(0))});
+  }
+  return signature;
+}
+
 size_t HybridState::lightning_bytes() const {
   size_t n = 0;
   for (const Tensor& s : lightning_) n += s.raw() ? s.nbytes() : 0;

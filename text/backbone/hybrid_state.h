@@ -52,6 +52,23 @@ class HybridState {
   // Rewinds to `s` (taken from this state, at a position ≤ the current one).
   void restore(const Snapshot& s);
 
+  // The host counters alone (position and KV fill levels), for callers that replay a step's device work
+  // from a recorded graph (text/backbone/decode_step.h): they advance the counters themselves, or put
+  // them back when a recording is abandoned.
+  struct Counters {
+    int64_t position = 0;
+    std::vector<int64_t> kv_lengths;
+  };
+  Counters counters() const;
+  void set_counters(const Counters& c);
+  // Advances the position and every KV cache's fill level by `tokens` without touching device memory.
+  void advance_counters(int64_t tokens);
+
+  // The device buffers the state's work reads and writes (lightning states, KV caches) as (address,
+  // rows) pairs: two calls give the same list exactly when a step recorded on the state can be replayed
+  // on it. Changes when reserve() grows a cache.
+  std::vector<uintptr_t> buffer_signature() const;
+
   // Bytes held: the constant lightning part and the current KV part.
   size_t lightning_bytes() const;
   size_t kv_bytes() const;

@@ -29,8 +29,16 @@ TextModel::TextModel(BackboneSpec spec, BackboneWeights weights, Device device, 
 
 Tensor TextModel::embed(const std::vector<int32_t>& ids) const {
   Tensor out = ops::empty(activation_, {int64_t(ids.size()), spec_.hidden_size}, device_);
-  ops::embedding(ids, weights_.embed_tokens, out);
+  embed_into(ids, out);
   return out;
+}
+
+void TextModel::embed_into(const std::vector<int32_t>& ids, Tensor& out) const {
+  require(out.dtype() == activation_ && out.device() == device_ && out.rank() == 2 &&
+              out.dim(0) == int64_t(ids.size()) && out.dim(1) == spec_.hidden_size,
+          ErrorCode::kInternal, "embed_into: the output must be [" + std::to_string(ids.size()) + ", " +
+                                    std::to_string(spec_.hidden_size) + "] on the model's device and dtype");
+  ops::embedding(ids, weights_.embed_tokens, out);
 }
 
 Tensor TextModel::decoder_layer(size_t index, const Tensor& x, const SequenceBatch& batch) const {
@@ -58,7 +66,7 @@ Tensor TextModel::decoder_layer(size_t index, const Tensor& x, const SequenceBat
 }
 
 Tensor TextModel::forward(const Tensor& embeddings, HybridState& state) const {
-  return forward_batch(embeddings, SequenceBatch{{&state}, {embeddings.rank() == 2 ? embeddings.dim(0) : 0}});
+  return forward_batch(embeddings, SequenceBatch{{&state}, {embeddings.rank() == 2 ? embeddings.dim(0) : 0}, Tensor()});
 }
 
 Tensor TextModel::forward_batch(const Tensor& embeddings, const SequenceBatch& batch) const {

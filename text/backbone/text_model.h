@@ -44,6 +44,9 @@ class TextModel {
 
   // Token embeddings [T, hidden] of `ids`, on the model's device, in the activation dtype. Throws Error(kInvalidArgument) for ids outside the vocab.
   Tensor embed(const std::vector<int32_t>& ids) const;
+  // The same into `out` [ids.size(), hidden] (the model's device and activation dtype), e.g. a recorded
+  // graph's input buffer. Throws like embed(), and Error(kInternal) for a wrong `out`.
+  void embed_into(const std::vector<int32_t>& ids, Tensor& out) const;
 
   // Runs T new positions (given as input embeddings [T, hidden]) through every layer, continuing from
   // `state` and advancing it by T. Returns the final-normed hidden states [T, hidden].

@@ -7,12 +7,15 @@
 // or merge: simple, and model steps repeat the same shapes, so the free lists reach a steady state.
 // Limits: slack up to 25% per block; cached memory is only returned by release_cached_memory() or when
 // cudaMalloc fails.
+// Graph recording: while the calling thread records a CUDA graph (context.h), every block handed out is
+// also owned by the recording, so it stays reserved for the graph's replays even after its tensor is gone.
 #include <algorithm>
 #include <map>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
 
+#include "backends/cuda/context.h"
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/memory.h"
 
@@ -115,6 +118,7 @@ Tensor empty(DType dtype, Shape shape, std::string name) {
   const size_t size = size_class(bytes);
   void* p = allocate_block(device, size);
   std::shared_ptr<void> owner(p, [device, size](void* q) { release_block(device, q, size); });
+  if (Recording* recording = current_recording()) recording->blocks.push_back(owner);
   return Tensor(dtype, std::move(shape), p, std::move(owner), Device::kCuda, std::move(name));
 }
 

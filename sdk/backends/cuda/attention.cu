@@ -16,6 +16,9 @@
 // one token), the keys are cut into slices of ≥ kMinKeysPerSplit; each block writes its unnormalised
 // accumulator and (m, l) to f32 scratch and a combine kernel merges the slices with the usual
 // rescaling: o = Σ_z e^(m_z − M) acc_z / Σ_z e^(m_z − M) l_z.
+// Cached attention (a decode step recorded as a graph): `past` comes from device memory, keys =
+// past + tokens; the split count is fixed by the cache's capacity when the call is made and each block
+// derives its slice from the keys it reads (slices past the keys stay empty and the combine skips them).
 // Precision: f32 scores, exp, sums and accumulators (expf, no fast math); output rounded once.
 // Limits: head_dim ≤ 256 (templated on dims per lane: 2, 4 or 8); shared memory per block is
 // 4·(32·d + 32·(d + 1) + 32·d + 32·32) bytes (53 KB at d = 128, 103 KB at d = 256; sm_80+ both fit).
@@ -111,6 +114,13 @@ attention_kernel(const T* q, const T* k, const T* v, T* out, float* part_acc, fl
 
   const int g = blockIdx.y, split = blockIdx.z;
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  int64_t keys = p.keys, past = p.past;
+  if (p.past_at != nullptr) {  // cached attention: the fill level is known only now
+    past = *p.past_at;
+    keys = min64(past + p.tokens, p.keys);
+    const int64_t per_split = (keys + gridDim.z - 1) / gridDim.z;
+    keys_per_split = (per_split + kTileKeys - 1) / kTileKeys * kTileKeys;
+  }
   const int64_t rows_total = p.tokens * p.group;
   const int64_t row0 = int64_t(blockIdx.x) * kBlockRows;
 
@@ -126,15 +136,15 @@ attention_kernel(const T* q, const T* k, const T* v, T* out, float* part_acc, fl
   }
 
   const int64_t split_begin = int64_t(split) * keys_per_split;
-  int64_t key_end = min64(p.keys, split_begin + keys_per_split);
-  if (p.causal) key_end = min64(key_end, p.past + (min64(row0 + kBlockRows, rows_total) - 1) / p.group + 1);
+  int64_t key_end = min64(keys, split_begin + keys_per_split);
+  if (p.causal) key_end = min64(key_end, past + (min64(row0 + kBlockRows, rows_total) - 1) / p.group + 1);
 
   int64_t limit[kRowsPerWarp];  // keys < limit[r] are visible to row r (0 for rows past the end)
   float m[kRowsPerWarp], l[kRowsPerWarp], acc[kRowsPerWarp][kDims];
 #pragma unroll
   for (int r = 0; r < kRowsPerWarp; ++r) {
     const int64_t rho = row0 + warp * kRowsPerWarp + r;
-    limit[r] = rho >= rows_total ? 0 : (p.causal ? p.past + rho / p.group + 1 : p.keys);
+    limit[r] = rho >= rows_total ? 0 : (p.causal ? past + rho / p.group + 1 : keys);
     m[r] = -INFINITY;
     l[r] = 0.0f;
 #pragma unroll
@@ -294,6 +304,30 @@ void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, cons
   check_launch();
 }
 
+// Runs the CUDA-core kernel (and the combine when splits > 1) for q's dtype and head_dim.
+void run_cuda_core(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, const AttentionShape& p,
+                   int64_t keys_per_split, int splits, cudaStream_t stream) {
+  const bool narrow = rows_per_warp_for(p.tokens * p.group) == 1;
+  with_activation_type(q.dtype(), "attention", [&](auto tag) {
+    using T = decltype(tag);
+    auto run = [&](auto dims_tag) {
+      constexpr int kDims = decltype(dims_tag)::value;
+      if (narrow) {
+        launch<T, kDims, 1>(q, k, v, out, p, keys_per_split, splits, stream);
+      } else {
+        launch<T, kDims, kWideRowsPerWarp>(q, k, v, out, p, keys_per_split, splits, stream);
+      }
+    };
+    if (p.head_dim <= 64) {
+      run(std::integral_constant<int, 2>{});
+    } else if (p.head_dim <= 128) {
+      run(std::integral_constant<int, 4>{});
+    } else {
+      run(std::integral_constant<int, 8>{});
+    }
+  });
+}
+
 }  // namespace
 
 int attention_key_splits(int64_t tokens, int64_t q_heads, int64_t kv_heads, int64_t keys, int multiprocessors) {
@@ -347,25 +381,31 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
   const int64_t keys_per_split =
       std::max<int64_t>(kTileKeys, ((keys + splits - 1) / splits + kTileKeys - 1) / kTileKeys * kTileKeys);
   splits = int(std::max<int64_t>(1, (keys + keys_per_split - 1) / keys_per_split));
-  const bool narrow = rows_per_warp_for(tokens * p.group) == 1;
-  with_activation_type(q.dtype(), "attention", [&](auto tag) {
-    using T = decltype(tag);
-    auto run = [&](auto dims_tag) {
-      constexpr int kDims = decltype(dims_tag)::value;
-      if (narrow) {
-        launch<T, kDims, 1>(q, k, v, out, p, keys_per_split, splits, ctx.stream);
-      } else {
-        launch<T, kDims, kWideRowsPerWarp>(q, k, v, out, p, keys_per_split, splits, ctx.stream);
-      }
-    };
-    if (head_dim <= 64) {
-      run(std::integral_constant<int, 2>{});
-    } else if (head_dim <= 128) {
-      run(std::integral_constant<int, 4>{});
-    } else {
-      run(std::integral_constant<int, 8>{});
-    }
-  });
+  run_cuda_core(q, k, v, out, p, keys_per_split, splits, ctx.stream);
+}
+
+void cached_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& past, float scale,
+                      Tensor& out) {
+  const int64_t tokens = q.dim(0), capacity = k.dim(0);
+  const int head_dim = int(q.dim(2));
+  require(head_dim <= kMaxAttentionHeadDim, ErrorCode::kUnsupported,
+          "attention on CUDA supports head_dim up to " + std::to_string(kMaxAttentionHeadDim) + ", got " +
+              std::to_string(head_dim));
+  if (tokens == 0 || q.dim(1) == 0 || head_dim == 0 || capacity == 0) return;
+  AttentionShape p;
+  p.tokens = tokens;
+  p.keys = capacity;
+  p.past_at = past.data<int64_t>();
+  p.q_heads = int(q.dim(1));
+  p.kv_heads = int(k.dim(1));
+  p.group = p.q_heads / p.kv_heads;
+  p.head_dim = head_dim;
+  p.causal = true;
+  p.scale = scale;
+  const Context& ctx = current_context();
+  // Fixed by the capacity, so that every replay launches the same grid; the kernel sizes the slices.
+  const int splits = attention_key_splits(tokens, p.q_heads, p.kv_heads, capacity, ctx.multiprocessors);
+  run_cuda_core(q, k, v, out, p, /*keys_per_split=*/capacity, splits, ctx.stream);
 }
 
 bool attention_sequences_in_one_launch(const Tensor& q, const Tensor& k, const Tensor& v, int64_t sequences,

@@ -10,6 +10,12 @@ constexpr int kMaxAttentionHeadDim = 256;
 void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
                Tensor& out);
 
+// ops::cached_attention (arguments checked there): causal, past read from the device tensor `past`
+// (int64 [1]), k and v the whole cache [capacity, Hkv, d]; always the CUDA-core kernel, with a split
+// count fixed by the capacity so that a recorded graph can replay it at any fill level. Asynchronous.
+void cached_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& past, float scale,
+                      Tensor& out);
+
 // ops::attention_sequences in one launch of the flash kernel (arguments checked there; sequences divides
 // the rows): call only when attention_sequences_in_one_launch() says so. Asynchronous on the device stream.
 void attention_sequences(const Tensor& q, const Tensor& k, const Tensor& v, int64_t sequences, float scale, Tensor& out);

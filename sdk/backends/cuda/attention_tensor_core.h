@@ -11,6 +11,9 @@ namespace lightvl::cuda {
 // One attention call's sizes (see ops::attention): rows ρ = t·group + (h mod group) per KV head g.
 struct AttentionShape {
   int64_t tokens = 0, keys = 0, past = 0;
+  // When set (CUDA-core kernel only): `past` is read from this device address when the kernel runs and
+  // keys = past + tokens, capped at `keys`, which then holds the cache's capacity.
+  const int64_t* past_at = nullptr;
   int q_heads = 0, kv_heads = 0, group = 0, head_dim = 0;
   bool causal = false;
   float scale = 1.0f;

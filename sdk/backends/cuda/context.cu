@@ -8,10 +8,17 @@
 #include "backends/cuda/cuda_check.h"
 
 namespace lightvl::cuda {
+namespace {
+thread_local Recording* tls_recording = nullptr;
+}  // namespace
+
+Recording* current_recording() { return tls_recording; }
+void set_current_recording(Recording* recording) { tls_recording = recording; }
 
 Context& current_context() {
   int device = 0;
   check_cuda(cudaGetDevice(&device));
+  if (tls_recording && tls_recording->context->device == device) return *tls_recording->context;
   // Leaked on purpose: tensors released during static destruction may still reach the backend.
   static std::mutex* mutex = new std::mutex;
   static std::vector<Context*>* contexts = new std::vector<Context*>;

@@ -14,6 +14,14 @@
 namespace lightvl::cuda {
 namespace {
 
+// Host memory and host waits cannot take part in a recorded graph: a replay would touch the host memory
+// long after the call that named it. Throws Error(kUnsupported) naming `what` while the calling thread
+// records a graph.
+void refuse_in_recording(const char* what) {
+  require(current_recording() == nullptr, ErrorCode::kUnsupported,
+          std::string(what) + " cannot be recorded in a CUDA graph");
+}
+
 template <typename S, typename D>
 __global__ void convert_kernel(const S* src, D* dst, int64_t n) {
   for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += int64_t(gridDim.x) * blockDim.x) {
@@ -38,6 +46,7 @@ void copy(const Tensor& src, Tensor& dst) {
     std::memcpy(dst.raw(), src.raw(), src.nbytes());
     return;
   }
+  if (src.device() == Device::kCpu || dst.device() == Device::kCpu) refuse_in_recording("a copy between host and device memory");
   const Context& ctx = current_context();
   check_cuda(cudaMemcpyAsync(dst.raw(), src.raw(), src.nbytes(), cudaMemcpyDefault, ctx.stream));
   if (dst.device() == Device::kCpu) check_cuda(cudaStreamSynchronize(ctx.stream));
@@ -61,6 +70,7 @@ void convert(const Tensor& src, Tensor& dst) {
 }
 
 Tensor upload(const void* host, DType dtype, Shape shape) {
+  refuse_in_recording("an upload from host memory");
   Tensor t = empty(dtype, std::move(shape));
   if (t.nbytes()) {
     check_cuda(cudaMemcpyAsync(t.raw(), host, t.nbytes(), cudaMemcpyHostToDevice, current_context().stream));
@@ -68,6 +78,9 @@ Tensor upload(const void* host, DType dtype, Shape shape) {
   return t;
 }
 
-void synchronize() { check_cuda(cudaStreamSynchronize(current_context().stream)); }
+void synchronize() {
+  refuse_in_recording("waiting for the device");
+  check_cuda(cudaStreamSynchronize(current_context().stream));
+}
 
 }  // namespace lightvl::cuda

@@ -4,9 +4,11 @@
 #include "backends/cuda/activation.h"
 #include "backends/cuda/attention.h"
 #include "backends/cuda/copy_2d.h"
+#include "backends/cuda/copy_rows_at.h"
 #include "backends/cuda/random_fill.h"
 #include "backends/cuda/argmax.h"
 #include "backends/cuda/embedding.h"
+#include "backends/cuda/graph.h"
 #include "backends/cuda/lightning_attention.h"
 #include "backends/cuda/linear.h"
 #include "backends/cuda/memory.h"
@@ -32,9 +34,12 @@ void convert(const Tensor&, Tensor&) { unavailable(); }
 Tensor upload(const void*, DType, Shape) { unavailable(); }
 void synchronize() { unavailable(); }
 void copy_2d(const void*, size_t, void*, size_t, size_t, size_t) { unavailable(); }
+void copy_rows_at(const void*, int64_t, int64_t, const int64_t*, void*, int64_t) { unavailable(); }
 void fill_uniform(Tensor&, float, float, uint64_t) { unavailable(); }
 void unfold_patches(const Tensor&, int64_t, Tensor&) { unavailable(); }
 AllocatorStats allocator_stats() { return {}; }
+std::shared_ptr<CapturedGraph> capture_graph(const std::function<void()>&) { unavailable(); }
+void launch_graph(const CapturedGraph&) { unavailable(); }
 void release_cached_memory() {}
 
 void linear(const Tensor&, const Tensor&, const Tensor*, Tensor&) { unavailable(); }
@@ -48,6 +53,7 @@ void swiglu(const Tensor&, const Tensor&, Tensor&) { unavailable(); }
 void sigmoid_gate_inplace(Tensor&, const Tensor&) { unavailable(); }
 void scaled_add(float, const Tensor&, float, const Tensor&, Tensor&) { unavailable(); }
 void rope_inplace(Tensor&, const std::vector<int64_t>&, int, double) { unavailable(); }
+void rope_inplace(Tensor&, const Tensor&, int, double) { unavailable(); }
 void embedding(const std::vector<int32_t>&, const Tensor&, Tensor&) { unavailable(); }
 void argmax_rows(const Tensor&, std::vector<int32_t>&) { unavailable(); }
 ops::Routing moe_route(const Tensor&, int) { unavailable(); }
@@ -63,6 +69,7 @@ void moe_experts_grouped(const Tensor&, const Tensor&, int, const std::vector<op
 }
 bool moe_experts_grouped_supported(const Tensor&, int, const std::vector<ops::MoeExpert>&) { return false; }
 void attention(const Tensor&, const Tensor&, const Tensor&, int64_t, bool, float, Tensor&) { unavailable(); }
+void cached_attention(const Tensor&, const Tensor&, const Tensor&, const Tensor&, float, Tensor&) { unavailable(); }
 void attention_sequences(const Tensor&, const Tensor&, const Tensor&, int64_t, float, Tensor&) { unavailable(); }
 bool attention_sequences_in_one_launch(const Tensor&, const Tensor&, const Tensor&, int64_t, const Tensor&) {
   return false;

@@ -63,6 +63,8 @@ struct BenchmarkReport {
   std::vector<PrefillFigure> prefill;
   int64_t decode_context = 0;          // prompt length before decoding
   double decode_tokens_per_second = 0;
+  int64_t decode_steps = 0;            // forward passes of the batch-1 decode
+  int64_t decode_graph_replays = 0;    // of them, replays of a recorded CUDA graph (0: graphs off or CPU)
   int32_t batch = 0;                   // sequences in the batched decode figure
   double batch_decode_tokens_per_second = 0;  // all sequences together
   uint64_t decode_bytes_per_token = 0; // weights + state + KV that one decode step must read

@@ -23,15 +23,18 @@
 // Limits: head_dim ≤ 256 (templated on dims per lane: 2, 4 or 8); shared memory per block is
 // 4·(32·d + 32·(d + 1) + 32·d + 32·32) bytes (53 KB at d = 128, 103 KB at d = 256; sm_80+ both fit).
 // This kernel runs on CUDA cores and handles every case. bf16 with head_dim 64 or 128 goes to tensor
-// cores instead: calls of at least kFlashMinTokens queries (prefill, the vision tower) to the
-// FlashAttention-2-style kernel (attention_flash.cu), shorter ones whose query rows fill a tile to
-// attention_tensor_core.cu; f32 stays here so it matches the CPU in f32.
+// cores instead: causal calls of at most 16 query rows per KV head (decode) to attention_decode.cu,
+// calls of at least kFlashMinTokens queries (prefill, the vision tower) to the FlashAttention-2-style
+// kernel (attention_flash.cu), the others whose query rows fill a tile to attention_tensor_core.cu;
+// f32 stays here so it matches the CPU in f32.
 #include "backends/cuda/attention.h"
 
 #include <algorithm>
 #include <type_traits>
 
+#include "backends/cuda/attention_decode.h"
 #include "backends/cuda/attention_flash.h"
+#include "backends/cuda/attention_splits.cuh"
 #include "backends/cuda/attention_tensor_core.h"
 #include "backends/cuda/common.cuh"
 #include "backends/cuda/context.h"
@@ -250,29 +253,6 @@ attention_kernel(const T* q, const T* k, const T* v, T* out, float* part_acc, fl
   }
 }
 
-// One block per output row (grid-stride): merges the splits' partial results.
-template <typename T>
-__global__ void combine_kernel(const float* part_acc, const float* part_stats, T* out, int64_t rows, int d,
-                               int splits) {
-  for (int64_t row = blockIdx.x; row < rows; row += gridDim.x) {
-    float max_m = -INFINITY;
-    for (int z = 0; z < splits; ++z) max_m = fmaxf(max_m, part_stats[(z * rows + row) * 2]);
-    float total = 0.0f;
-    for (int z = 0; z < splits; ++z) {
-      const float mz = part_stats[(z * rows + row) * 2];
-      if (mz != -INFINITY) total += part_stats[(z * rows + row) * 2 + 1] * expf(mz - max_m);
-    }
-    for (int c = threadIdx.x; c < d; c += blockDim.x) {
-      float o = 0.0f;
-      for (int z = 0; z < splits; ++z) {
-        const float mz = part_stats[(z * rows + row) * 2];
-        if (mz != -INFINITY) o += part_acc[(z * rows + row) * d + c] * expf(mz - max_m);
-      }
-      out[row * d + c] = from_float<T>(total > 0.0f ? o / total : 0.0f);
-    }
-  }
-}
-
 template <typename T, int kDims, int kRowsPerWarp>
 void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, const AttentionShape& p,
             int64_t keys_per_split, int splits, cudaStream_t stream) {
@@ -299,9 +279,8 @@ void launch(const Tensor& q, const Tensor& k, const Tensor& v, Tensor& out, cons
                                               part_acc.data<float>(), part_stats.data<float>(), p, keys_per_split,
                                               vectorized);
   check_launch();
-  combine_kernel<T><<<unsigned(std::min<int64_t>(rows, 65535)), 128, 0, stream>>>(
-      part_acc.data<float>(), part_stats.data<float>(), elements<T>(out), rows, p.head_dim, splits);
-  check_launch();
+  combine_key_splits<T>(part_acc.data<float>(), part_stats.data<float>(), elements<T>(out), rows, p.head_dim, splits,
+                        stream);
 }
 
 // Runs the CUDA-core kernel (and the combine when splits > 1) for q's dtype and head_dim.
@@ -370,6 +349,7 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
   p.head_dim = head_dim;
   p.causal = causal;
   p.scale = scale;
+  if (causal && attention_decode_applies(q, k, v, out)) return attention_decode(q, k, v, past, nullptr, scale, out);
   if (tokens >= kFlashMinTokens && attention_flash_supported(q, k, v, out)) {
     return attention_flash(q, k, v, past, causal, scale, out);
   }
@@ -402,6 +382,7 @@ void cached_attention(const Tensor& q, const Tensor& k, const Tensor& v, const T
   p.head_dim = head_dim;
   p.causal = true;
   p.scale = scale;
+  if (attention_decode_applies(q, k, v, out)) return attention_decode(q, k, v, 0, p.past_at, scale, out);
   const Context& ctx = current_context();
   // Fixed by the capacity, so that every replay launches the same grid; the kernel sizes the slices.
   const int splits = attention_key_splits(tokens, p.q_heads, p.kv_heads, capacity, ctx.multiprocessors);

@@ -11,8 +11,9 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
                Tensor& out);
 
 // ops::cached_attention (arguments checked there): causal, past read from the device tensor `past`
-// (int64 [1]), k and v the whole cache [capacity, Hkv, d]; always the CUDA-core kernel, with a split
-// count fixed by the capacity so that a recorded graph can replay it at any fill level. Asynchronous.
+// (int64 [1]), k and v the whole cache [capacity, Hkv, d]; the decode kernel (bf16) or the CUDA-core one,
+// either with a split count fixed by the capacity so that a recorded graph can replay it at any fill
+// level. Asynchronous.
 void cached_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& past, float scale,
                       Tensor& out);
 

@@ -10,35 +10,9 @@
 namespace lightvl {
 namespace {
 using test::max_relative_error;
+using test::naive_attention;
 using test::random_tensor;
 using test::value;
-
-std::vector<double> naive_attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal,
-                                    double scale) {
-  const int64_t tokens = q.dim(0), hq = q.dim(1), d = q.dim(2), keys = k.dim(0), hkv = k.dim(1);
-  std::vector<double> out(size_t(q.numel()), 0.0);
-  for (int64_t t = 0; t < tokens; ++t) {
-    for (int64_t h = 0; h < hq; ++h) {
-      const int64_t g = h / (hq / hkv);
-      const int64_t visible = causal ? past + t + 1 : keys;
-      std::vector<double> s(static_cast<size_t>(visible));
-      double mx = -1e300, total = 0.0;
-      for (int64_t j = 0; j < visible; ++j) {
-        double dot = 0;
-        for (int64_t c = 0; c < d; ++c) dot += value(q, (t * hq + h) * d + c) * value(k, (j * hkv + g) * d + c);
-        s[size_t(j)] = dot * scale;
-        mx = std::max(mx, s[size_t(j)]);
-      }
-      for (double& x : s) total += (x = std::exp(x - mx));
-      for (int64_t j = 0; j < visible; ++j) {
-        for (int64_t c = 0; c < d; ++c) {
-          out[size_t((t * hq + h) * d + c)] += s[size_t(j)] / total * value(v, (j * hkv + g) * d + c);
-        }
-      }
-    }
-  }
-  return out;
-}
 
 TEST(Attention, CausalGqaWithPastMatchesNaive) {
   const int64_t past = 6, tokens = 5, hq = 8, hkv = 2, d = 16;

@@ -16,36 +16,13 @@
 namespace lightvl {
 namespace {
 using test::max_relative_error;
+using test::naive_attention;
 using test::random_tensor;
-using test::value;
 
 Tensor int64_scalar(int64_t v) {
   Tensor t = Tensor::zeros(DType::kI64, {1});
   t.data<int64_t>()[0] = v;
   return t;
-}
-
-// Causal GQA attention in double for queries at positions past .. past + T − 1 over keys 0 .. past + t.
-std::vector<double> naive_causal(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, double scale) {
-  const int64_t tokens = q.dim(0), hq = q.dim(1), d = q.dim(2), hkv = k.dim(1);
-  std::vector<double> out(size_t(q.numel()), 0.0);
-  for (int64_t t = 0; t < tokens; ++t) {
-    for (int64_t h = 0; h < hq; ++h) {
-      const int64_t g = h / (hq / hkv), visible = past + t + 1;
-      std::vector<double> s(static_cast<size_t>(visible));
-      double mx = -1e300, total = 0.0;
-      for (int64_t j = 0; j < visible; ++j) {
-        double dot = 0;
-        for (int64_t c = 0; c < d; ++c) dot += value(q, (t * hq + h) * d + c) * value(k, (j * hkv + g) * d + c);
-        mx = std::max(mx, s[size_t(j)] = dot * scale);
-      }
-      for (double& x : s) total += (x = std::exp(x - mx));
-      for (int64_t j = 0; j < visible; ++j) {
-        for (int64_t c = 0; c < d; ++c) out[size_t((t * hq + h) * d + c)] += s[size_t(j)] / total * value(v, (j * hkv + g) * d + c);
-      }
-    }
-  }
-  return out;
 }
 
 // The rows past the fill level hold large values: reading any of them would show in the result.
@@ -57,7 +34,9 @@ TEST(CachedAttention, ReadsOnlyTheFilledRowsOfTheCache) {
   for (int64_t i = (past + tokens) * hkv * d; i < k.numel(); ++i) k.data<float>()[i] = v.data<float>()[i] = 1e3f;
   Tensor out = Tensor::zeros(DType::kF32, q.shape());
   ops::cached_attention(q, k, v, int64_scalar(past), 0.25f, out);
-  EXPECT_LT(max_relative_error(out, naive_causal(q, k, v, past, 0.25), "cached attention"), 1e-5);
+  const std::vector<double> want =
+      naive_attention(q, k.slice_rows(0, past + tokens), v.slice_rows(0, past + tokens), past, true, 0.25);
+  EXPECT_LT(max_relative_error(out, want, "cached attention"), 1e-5);
 }
 
 TEST(CachedAttention, RejectsAFillLevelPastTheCapacity) {

@@ -55,8 +55,6 @@ constexpr int64_t kFlashMinTokens = 64;
 // decode with a GQA group of 8, so that every warp of the block has a row to work on.
 int rows_per_warp_for(int64_t rows_per_kv_head) { return rows_per_kv_head <= kWarps ? 1 : kWideRowsPerWarp; }
 
-__device__ __forceinline__ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-
 size_t shared_bytes(int d, int block_rows) {
   return sizeof(float) * size_t(block_rows * d + kTileKeys * (d + 1) + kTileKeys * d + block_rows * kTileKeys);
 }
@@ -331,24 +329,32 @@ bool attention_uses_tensor_cores(DType dtype, int64_t tokens, int64_t q_heads, i
   return tensor_core_attention_fits(dtype, shape);
 }
 
-void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
-               Tensor& out) {
-  const int64_t tokens = q.dim(0), keys = k.dim(0);
-  const int head_dim = int(q.dim(2));
-  require(head_dim <= kMaxAttentionHeadDim, ErrorCode::kUnsupported,
-          "attention on CUDA supports head_dim up to " + std::to_string(kMaxAttentionHeadDim) + ", got " +
-              std::to_string(head_dim));
-  if (tokens == 0 || q.dim(1) == 0 || head_dim == 0) return;
+namespace {
+// The sizes of a call for the kernels (k: the keys, or the cache's whole capacity). Throws
+// Error(kUnsupported) beyond kMaxAttentionHeadDim.
+AttentionShape shape_of(const Tensor& q, const Tensor& k, bool causal, float scale) {
   AttentionShape p;
-  p.tokens = tokens;
-  p.keys = keys;
-  p.past = past;
+  p.tokens = q.dim(0);
+  p.keys = k.dim(0);
   p.q_heads = int(q.dim(1));
   p.kv_heads = int(k.dim(1));
   p.group = p.q_heads / p.kv_heads;
-  p.head_dim = head_dim;
+  p.head_dim = int(q.dim(2));
   p.causal = causal;
   p.scale = scale;
+  require(p.head_dim <= kMaxAttentionHeadDim, ErrorCode::kUnsupported,
+          "attention on CUDA supports head_dim up to " + std::to_string(kMaxAttentionHeadDim) + ", got " +
+              std::to_string(p.head_dim));
+  return p;
+}
+}  // namespace
+
+void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, bool causal, float scale,
+               Tensor& out) {
+  AttentionShape p = shape_of(q, k, causal, scale);
+  p.past = past;
+  const int64_t tokens = p.tokens, keys = p.keys;
+  if (tokens == 0 || p.q_heads == 0 || p.head_dim == 0) return;
   if (causal && attention_decode_applies(q, k, v, out)) return attention_decode(q, k, v, past, nullptr, scale, out);
   if (tokens >= kFlashMinTokens && attention_flash_supported(q, k, v, out)) {
     return attention_flash(q, k, v, past, causal, scale, out);
@@ -366,22 +372,10 @@ void attention(const Tensor& q, const Tensor& k, const Tensor& v, int64_t past, 
 
 void cached_attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& past, float scale,
                       Tensor& out) {
-  const int64_t tokens = q.dim(0), capacity = k.dim(0);
-  const int head_dim = int(q.dim(2));
-  require(head_dim <= kMaxAttentionHeadDim, ErrorCode::kUnsupported,
-          "attention on CUDA supports head_dim up to " + std::to_string(kMaxAttentionHeadDim) + ", got " +
-              std::to_string(head_dim));
-  if (tokens == 0 || q.dim(1) == 0 || head_dim == 0 || capacity == 0) return;
-  AttentionShape p;
-  p.tokens = tokens;
-  p.keys = capacity;
+  AttentionShape p = shape_of(q, k, /*causal=*/true, scale);  // p.keys: the capacity
   p.past_at = past.data<int64_t>();
-  p.q_heads = int(q.dim(1));
-  p.kv_heads = int(k.dim(1));
-  p.group = p.q_heads / p.kv_heads;
-  p.head_dim = head_dim;
-  p.causal = true;
-  p.scale = scale;
+  const int64_t tokens = p.tokens, capacity = p.keys;
+  if (tokens == 0 || p.q_heads == 0 || p.head_dim == 0 || capacity == 0) return;
   if (attention_decode_applies(q, k, v, out)) return attention_decode(q, k, v, 0, p.past_at, scale, out);
   const Context& ctx = current_context();
   // Fixed by the capacity, so that every replay launches the same grid; the kernel sizes the slices.

@@ -22,8 +22,8 @@
 // Cached form: with past_at set, past is read from device memory when the kernel runs, the keys are
 // min(past + T, capacity), and each block sizes its slice from them; the grid (slice count) depends
 // only on the capacity, so a recorded decode graph replays it at any fill level.
-// Precision: as attention_flash.cu (f32 scores and statistics, exp2f, P rounded to bf16, output rounded
-// once). Shared memory: (16 + 4·64) rows of (d + 8) bf16 = 73,984 bytes at d = 128 (three blocks per
+// Precision: as attention_flash.cu, whose tile stream and online softmax it shares (attention_mma.cuh):
+// f32 scores and statistics, exp2f, P rounded to bf16, output rounded once. Shared memory: (16 + 4·64) rows of (d + 8) bf16 = 73,984 bytes at d = 128 (three blocks per
 // H100/H200 SM; sm_80 has room for two). Limits: bf16, causal, d ∈ {64, 128}, ≤ 16 rows per KV head,
 // ≤ 65535 slices, every tensor dense and 16-byte aligned.
 #include "backends/cuda/attention_decode.h"
@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "backends/cuda/attention_mma.cuh"
 #include "backends/cuda/attention_splits.cuh"
 #include "backends/cuda/common.cuh"
 #include "backends/cuda/context.h"
@@ -71,8 +72,6 @@ struct DecodeParams {
   int q_heads, kv_heads, group;
   float scale_log2;  // scale · log2(e)
 };
-
-__device__ __forceinline__ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 template <int kD>
 __global__ void __launch_bounds__(kThreadsPerBlock, 3) attention_decode_kernel(DecodeParams p) {
@@ -136,15 +135,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 3) attention_decode_kernel(D
   for (int n = 0; n < kD / 8; ++n) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.0f;
 
   for (int j = 0; j < tiles; ++j) {
-    const int buf = j & 1;
-    if (j + 1 < tiles) {  // prefetch tile j + 1 into the other buffer (freed by the barrier ending j − 1)
-      const int64_t next = begin + int64_t(j + 1) * kKeys;
-      load_tile_async<kKeys, kD, kLd, kThreadsPerBlock>(k_s + (buf ^ 1) * L::kTile, k_head, next, end, kv_stride);
-      load_tile_async<kKeys, kD, kLd, kThreadsPerBlock>(v_s + (buf ^ 1) * L::kTile, v_head, next, end, kv_stride);
-    }
-    cp_async_commit();  // possibly empty, so that wait_group 1 always means "tile j has landed"
-    cp_async_wait<1>();
-    __syncthreads();
+    const int buf = next_kv_tile<kKeys, kD, kLd, kThreadsPerBlock>(k_s, v_s, L::kTile, k_head, v_head, j, tiles, begin,
+                                                                   end, kv_stride);
     const bf16* k_w = k_s + buf * L::kTile + warp * 16 * kLd;  // this warp's 16 keys
     const bf16* v_w = v_s + buf * L::kTile + warp * 16 * kLd;
 
@@ -152,42 +144,18 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 3) attention_decode_kernel(D
     mma_a_bt<16, kD>(s, q_frag, k_w, kLd, lane);
 
     const int64_t n0 = begin + int64_t(j) * kKeys + warp * 16;
+#pragma unroll
+    for (int n = 0; n < 2; ++n) {
+#pragma unroll
+      for (int e = 0; e < 4; ++e) {
+        const bool visible = n0 + n * 8 + quad_col + (e & 1) < limit[e >> 1];
+        s[n][e] = visible ? s[n][e] * p.scale_log2 : -INFINITY;
+      }
+    }
     float base[2];
-#pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      float mx = m[r];
-#pragma unroll
-      for (int n = 0; n < 2; ++n) {
-#pragma unroll
-        for (int e = 0; e < 2; ++e) {
-          float& x = s[n][2 * r + e];
-          x = n0 + n * 8 + quad_col + e < limit[r] ? x * p.scale_log2 : -INFINITY;
-          mx = fmaxf(mx, x);
-        }
-      }
-      mx = fmaxf(mx, __shfl_xor_sync(kFullMask, mx, 1));
-      mx = fmaxf(mx, __shfl_xor_sync(kFullMask, mx, 2));
-      base[r] = mx == -INFINITY ? 0.0f : mx;  // no visible key yet: every weight is 0
-      const float correction = exp2f(m[r] - base[r]);
-      m[r] = mx;
-      l[r] *= correction;
-#pragma unroll
-      for (int n = 0; n < kD / 8; ++n) {
-        o[n][2 * r] *= correction;
-        o[n][2 * r + 1] *= correction;
-      }
-    }
+    online_softmax_rescale<2, kD>(s, m, l, o, base);
     uint32_t a[4];
-#pragma unroll
-    for (int half = 0; half < 2; ++half) {
-      const float* c = s[half];
-      const float w0 = exp2f(c[0] - base[0]), w1 = exp2f(c[1] - base[0]);
-      const float w2 = exp2f(c[2] - base[1]), w3 = exp2f(c[3] - base[1]);
-      l[0] += w0 + w1;
-      l[1] += w2 + w3;
-      a[2 * half] = pack_bf16(w0, w1);
-      a[2 * half + 1] = pack_bf16(w2, w3);
-    }
+    online_softmax_weights(s[0], s[1], base, l, a);
     mma_a_b_slice<kD>(o, a, v_w, kLd, lane);
     __syncthreads();  // every warp is done with buffer `buf` before iteration j + 1 refills it
   }
@@ -254,11 +222,6 @@ template <int kD> void launch(const DecodeParams& p, int splits, cudaStream_t st
   check_launch();
 }
 
-bool usable(const Tensor& t) {
-  return t.dtype() == DType::kBF16 && t.device() == Device::kCuda && t.rank() == 3 &&
-         reinterpret_cast<uintptr_t>(t.raw()) % 16 == 0;
-}
-
 }  // namespace
 
 bool attention_decode_fits(DType dtype, int64_t tokens, int64_t q_heads, int64_t kv_heads, int64_t head_dim) {
@@ -267,7 +230,7 @@ bool attention_decode_fits(DType dtype, int64_t tokens, int64_t q_heads, int64_t
 }
 
 bool attention_decode_applies(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out) {
-  return usable(q) && usable(k) && usable(v) && usable(out) && k.dim(2) == q.dim(2) && v.shape() == k.shape() &&
+  return bf16_tile_operand(q) && bf16_tile_operand(k) && bf16_tile_operand(v) && bf16_tile_operand(out) && k.dim(2) == q.dim(2) && v.shape() == k.shape() &&
          out.shape() == q.shape() && attention_decode_fits(q.dtype(), q.dim(0), q.dim(1), k.dim(1), q.dim(2));
 }
 

@@ -47,6 +47,7 @@
 #include "backends/cuda/common.cuh"
 #include "backends/cuda/context.h"
 #include "backends/cuda/cuda_check.h"
+#include "backends/cuda/attention_mma.cuh"
 #include "backends/cuda/mma.cuh"
 
 namespace lightvl::cuda {
@@ -75,8 +76,6 @@ struct FlashParams {
   bool causal;
   float scale_log2;  // scale · log2(e)
 };
-
-__device__ __forceinline__ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 template <int kD>
 __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(FlashParams p) {
@@ -131,15 +130,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(Fl
   for (int n = 0; n < kD / 8; ++n) o[n][0] = o[n][1] = o[n][2] = o[n][3] = 0.0f;
 
   for (int j = 0; j < tiles; ++j) {
-    const int buf = j & 1;
-    if (j + 1 < tiles) {  // prefetch tile j + 1 into the other buffer (freed by the barrier ending j − 1)
-      const int64_t next = int64_t(j + 1) * kKeys;
-      load_tile_async<kRows, kD, kLd, kThreadsPerBlock>(k_s + (buf ^ 1) * L::kTile, k_head, next, p.keys, kv_stride);
-      load_tile_async<kRows, kD, kLd, kThreadsPerBlock>(v_s + (buf ^ 1) * L::kTile, v_head, next, p.keys, kv_stride);
-    }
-    cp_async_commit();  // possibly empty, so that wait_group 1 always means "tile j has landed"
-    cp_async_wait<1>();
-    __syncthreads();
+    const int buf = next_kv_tile<kKeys, kD, kLd, kThreadsPerBlock>(k_s, v_s, L::kTile, k_head, v_head, j, tiles, 0,
+                                                                   p.keys, kv_stride);
     const bf16* k_t = k_s + buf * L::kTile;
     const bf16* v_t = v_s + buf * L::kTile;
 
@@ -161,38 +153,13 @@ __global__ void __launch_bounds__(kThreadsPerBlock, 2) attention_flash_kernel(Fl
       }
     }
     float base[2];
-#pragma unroll
-    for (int r = 0; r < 2; ++r) {
-      float mx = m[r];
-#pragma unroll
-      for (int n = 0; n < kKeys / 8; ++n) mx = fmaxf(mx, fmaxf(s[n][2 * r], s[n][2 * r + 1]));
-      mx = fmaxf(mx, __shfl_xor_sync(kFullMask, mx, 1));
-      mx = fmaxf(mx, __shfl_xor_sync(kFullMask, mx, 2));
-      base[r] = mx == -INFINITY ? 0.0f : mx;  // a row with no visible key yet: every weight is 0
-      const float correction = exp2f(m[r] - base[r]);
-      m[r] = mx;
-      l[r] *= correction;
-#pragma unroll
-      for (int n = 0; n < kD / 8; ++n) {
-        o[n][2 * r] *= correction;
-        o[n][2 * r + 1] *= correction;
-      }
-    }
+    online_softmax_rescale<kKeys / 8, kD>(s, m, l, o, base);
 
     // O += P·V, one k16 slice (16 keys) of P at a time, built from the C fragments of S in place.
 #pragma unroll
     for (int kk = 0; kk < kKeys / 16; ++kk) {
       uint32_t a[4];
-#pragma unroll
-      for (int half = 0; half < 2; ++half) {
-        float* c = s[2 * kk + half];
-        const float w0 = exp2f(c[0] - base[0]), w1 = exp2f(c[1] - base[0]);
-        const float w2 = exp2f(c[2] - base[1]), w3 = exp2f(c[3] - base[1]);
-        l[0] += w0 + w1;
-        l[1] += w2 + w3;
-        a[2 * half] = pack_bf16(w0, w1);
-        a[2 * half + 1] = pack_bf16(w2, w3);
-      }
+      online_softmax_weights(s[2 * kk], s[2 * kk + 1], base, l, a);
       mma_a_b_slice<kD>(o, a, v_t + kk * 16 * kLd, kLd, lane);
     }
     __syncthreads();  // every warp is done with buffer `buf` before iteration j + 1 refills it
@@ -223,16 +190,11 @@ template <int kD> void launch(const FlashParams& p, int64_t sequences) {
   check_launch();
 }
 
-bool usable(const Tensor& t) {
-  return t.dtype() == DType::kBF16 && t.device() == Device::kCuda && t.rank() == 3 &&
-         reinterpret_cast<uintptr_t>(t.raw()) % 16 == 0;
-}
-
 }  // namespace
 
 bool attention_flash_supported(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& out,
                                int64_t sequences) {
-  if (!usable(q) || !usable(k) || !usable(v) || !usable(out)) return false;
+  if (!bf16_tile_operand(q) || !bf16_tile_operand(k) || !bf16_tile_operand(v) || !bf16_tile_operand(out)) return false;
   if (sequences < 1 || sequences > 65535 || q.dim(0) % sequences != 0 || k.dim(0) % sequences != 0) return false;
   const int64_t d = q.dim(2), hq = q.dim(1), hkv = k.dim(1), tokens = q.dim(0) / sequences;
   return (d == 64 || d == 128) && k.dim(2) == d && v.shape() == k.shape() && out.shape() == q.shape() && hkv > 0 &&

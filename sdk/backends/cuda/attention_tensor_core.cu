@@ -48,8 +48,6 @@ template <int kD> struct Layout {
                 "WMMA needs 32-byte aligned tiles");
 };
 
-__device__ __forceinline__ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
-
 template <int kD>
 __global__ void __launch_bounds__(kWarps * 32) attention_tc_kernel(const bf16* q, const bf16* k, const bf16* v, bf16* out,
                                                                    AttentionShape p) {

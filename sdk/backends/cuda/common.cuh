@@ -30,6 +30,8 @@ template <> __device__ __forceinline__ __half from_float<__half>(float x) { retu
 
 constexpr unsigned kFullMask = 0xffffffffu;
 
+__device__ __forceinline__ int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+
 __device__ __forceinline__ float warp_sum(float v) {
   for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(kFullMask, v, offset);
   return v;

@@ -25,9 +25,12 @@ class CapturedGraph {
   ~CapturedGraph() {
     // A replay may still be queued: let it finish before its memory can be handed out again. Errors are
     // ignored (this may run after the CUDA runtime has shut down at exit).
-    int current = 0;
-    if (cudaGetDevice(&current) == cudaSuccess && current == device_) {
-      cudaStreamSynchronize(current_context().stream);
+    try {
+      int current = 0;
+      if (cudaGetDevice(&current) == cudaSuccess && current == device_) {
+        cudaStreamSynchronize(current_context().stream);
+      }
+    } catch (const Error&) {  // no context to wait on any more (process exit): nothing can be running
     }
     cudaGraphExecDestroy(exec_);
     cudaGetLastError();

@@ -6,8 +6,10 @@
 //    explains it); the two differ only in how decode attention splits the keys, so the figures printed
 //    are the real distance;
 //  - the caches grow twice during the run (40 → 80 → 160 positions), so the step is recorded again;
-//  - several sequences in one step, and int8 experts (whose routing goes through the host, so the
-//    step cannot be recorded: it must stay kernel by kernel and still be right).
+//  - several sequences in one step; a set of sequences that changes every two steps (continuous
+//    batching: recordings would never be replayed, so recording must stop); and int8 experts (whose
+//    routing goes through the host, so the step cannot be recorded: it must stay kernel by kernel and
+//    still be right).
 // Skips without a GPU.
 #include <gtest/gtest.h>
 
@@ -102,7 +104,9 @@ TEST_P(CudaDecodeStep, ReplayedStepsFollowTheGoldenAndTheEagerSteps) {
       ++golden_checked;
       golden_agree += argmax_row(got, 0) == continuation[size_t(i + 1)];
     }
-    if (top_gap(want, 0) > decisive) EXPECT_EQ(argmax_row(got, 0), argmax_row(want, 0)) << "step " << i;
+    if (top_gap(want, 0) > decisive) {
+      EXPECT_EQ(argmax_row(got, 0), argmax_row(want, 0)) << "step " << i;
+    }
     next = argmax_row(want, 0);
   }
   const DecodeStep::Stats s = step.stats();
@@ -151,6 +155,50 @@ TEST_P(CudaDecodeStep, SeveralSequencesInOneRecordedStep) {
               dtype_name(act), (long long)step.stats().replays, 12, worst);
   EXPECT_LE(worst, tolerance);
   EXPECT_GE(step.stats().replays, 6);
+}
+
+// Continuous batching: the set of sequences changes every two steps, so recordings would never be
+// replayed. After one wasted recording the threshold rises and the object stops recording; every step
+// still equals the kernel-by-kernel one.
+TEST_P(CudaDecodeStep, ChangingBatchesStopRecording) {
+  const DType act = GetParam();
+  const double tolerance = act == DType::kF32 ? 1e-4 : 1e-1;
+  const auto model = load(act);
+  const std::vector<int32_t> prompt = golden()["greedy_prompt_ids"].get<std::vector<int32_t>>();
+  std::vector<HybridState> recorded, eager;
+  for (size_t n : {size_t(5), size_t(9), size_t(14), size_t(23)}) {
+    const std::vector<int32_t> part(prompt.begin(), prompt.begin() + long(n));
+    for (std::vector<HybridState>* group : {&recorded, &eager}) {
+      group->emplace_back(model->spec(), Device::kCuda, act);
+      group->back().reserve(200);  // no cache grows during the test: only the set of sequences changes
+      model->forward(model->embed(part), group->back());
+    }
+  }
+  const std::vector<std::vector<size_t>> subsets = {{0, 1}, {0, 2}, {1, 2, 3}, {0, 3}, {1, 2}};
+  DecodeStep step(*model);
+  double worst = 0;
+  for (int i = 0; i < 20; ++i) {
+    const std::vector<size_t>& members = subsets[size_t(i / 2) % subsets.size()];
+    std::vector<HybridState*> recorded_ptrs;
+    SequenceBatch batch;
+    std::vector<int32_t> next;
+    for (size_t m : members) {
+      recorded_ptrs.push_back(&recorded[m]);
+      batch.states.push_back(&eager[m]);
+      batch.rows.push_back(1);
+      next.push_back(prompt[size_t(i + int(m))]);
+    }
+    const Tensor want = host_rows(model->logits(model->forward_batch(model->embed(next), batch)));
+    const Tensor got = host_rows(step.run(next, recorded_ptrs));
+    worst = std::max(worst, relative_distance(got, want));
+  }
+  const DecodeStep::Stats s = step.stats();
+  std::printf("[ figure ] %s, a new set of sequences every 2 steps: %lld recordings, %lld replays in 20 steps, "
+              "threshold now %d steps; max |replayed − eager| / max |logit| = %.3g\n",
+              dtype_name(act), (long long)s.recordings, (long long)s.replays, s.steps_before_recording, worst);
+  EXPECT_LE(worst, tolerance);
+  EXPECT_LE(s.recordings, 2) << "recordings that are never replayed must stop";
+  EXPECT_GE(s.steps_before_recording, 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Activations, CudaDecodeStep, ::testing::Values(DType::kF32, DType::kBF16),

@@ -1,6 +1,7 @@
 #include "text/backbone/decode_step.h"
 
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -12,6 +13,10 @@
 
 namespace lightvl::text {
 namespace {
+
+// A recording dropped after fewer replays than this did not pay for itself.
+constexpr int64_t kPayingReplays = 4;
+constexpr int kMaxStepsBeforeRecording = 64;
 
 bool graphs_disabled_by_environment() {
   const char* value = std::getenv("LIGHTVL_CUDA_GRAPHS");
@@ -41,6 +46,7 @@ struct DecodeStep::Recorded {
   Tensor positions;  // [S] int64: each sequence's new position
   Tensor logits;     // [S, vocab] f32, rewritten by each replay
   std::optional<ops::DeviceGraph> graph;
+  int64_t replays = 0;
 };
 
 DecodeStep::DecodeStep(const TextModel& model) : model_(&model) {
@@ -55,11 +61,23 @@ Tensor DecodeStep::run(const std::vector<int32_t>& tokens, const std::vector<Hyb
   if (!stats_.graphs) return eager(tokens, states);
   std::vector<uintptr_t> signature = signature_of(states);
   if (recorded_ && recorded_->signature == signature) return replay(tokens, states);
-  if (signature != last_signature_) {  // a new shape of step: record it only if the next step repeats it
+  if (signature == last_signature_) {
+    ++repeats_;
+  } else {
     last_signature_ = std::move(signature);
-    return eager(tokens, states);
+    repeats_ = 1;
   }
+  if (repeats_ < stats_.steps_before_recording) return eager(tokens, states);
   return record(tokens, states);
+}
+
+void DecodeStep::learn_from(const Recorded& dropped) {
+  int& threshold = stats_.steps_before_recording;
+  if (dropped.replays < kPayingReplays) {
+    threshold = std::min(2 * threshold, kMaxStepsBeforeRecording);
+  } else {
+    threshold = std::max(threshold / 2, 2);
+  }
 }
 
 Tensor DecodeStep::eager(const std::vector<int32_t>& tokens, const std::vector<HybridState*>& states) {
@@ -97,6 +115,7 @@ Tensor DecodeStep::record(const std::vector<int32_t>& tokens, const std::vector<
     return eager(tokens, states);
   }
   r->graph->launch();
+  if (recorded_) learn_from(*recorded_);
   recorded_ = std::move(r);
   ++stats_.recordings;
   return recorded_->logits;
@@ -106,6 +125,7 @@ Tensor DecodeStep::replay(const std::vector<int32_t>& tokens, const std::vector<
   stage_inputs(tokens, states, *recorded_);
   recorded_->graph->launch();
   for (HybridState* s : states) s->advance_counters(1);
+  ++recorded_->replays;
   ++stats_.replays;
   return recorded_->logits;
 }

@@ -5,10 +5,13 @@
 // to launch them; replaying the step as one graph removes those gaps. A recording is tied to the device
 // buffers of the states it was made for (their signature: lightning states and KV caches, which move
 // when a cache grows) and to the number of sequences; the positions and KV fill levels are read on the
-// device (SequenceBatch::positions), so one recording serves every later step until a cache grows. The
-// first step with a new signature runs eagerly, the second one is recorded and launched, later ones are
-// replays; when the model's step cannot be recorded (e.g. int8 experts route on the host), the object
-// stays eager from then on.
+// device (SequenceBatch::positions), so one recording serves every later step until a cache grows or the
+// set of sequences changes. A signature is recorded once it has been seen on `steps_before_recording`
+// steps in a row (2 at first), and later ones are replays. Recording costs about as much as a few eager
+// steps, so the threshold adapts: it doubles (up to 64) each time a recording is dropped after fewer
+// than 4 replays (continuous batching, where sequences join and leave every few steps) and halves again
+// after a recording that paid off. When the model's step cannot be recorded (e.g. int8 experts route on
+// the host), the object stays eager from then on.
 #pragma once
 
 #include <cstdint>
@@ -41,6 +44,7 @@ class DecodeStep {
     int64_t eager_steps = 0;  // steps run kernel by kernel
     int64_t recordings = 0;   // graphs recorded (each also ran its step)
     int64_t replays = 0;      // steps run as a replay of a recorded graph
+    int steps_before_recording = 2;  // the current threshold (see the header comment)
   };
   Stats stats() const { return stats_; }
 
@@ -54,7 +58,11 @@ class DecodeStep {
 
   const TextModel* model_;
   Stats stats_;
-  std::vector<uintptr_t> last_signature_;  // of the previous step: a repeat is worth recording
+  // Adapts stats_.steps_before_recording to how many replays the recording being dropped had.
+  void learn_from(const Recorded& dropped);
+
+  std::vector<uintptr_t> last_signature_;  // of the previous step
+  int repeats_ = 0;                        // steps in a row with last_signature_
   std::shared_ptr<Recorded> recorded_;
 };
 

@@ -42,6 +42,22 @@ std::unique_ptr<TextModel> load(DType act, WeightFormat weights = WeightFormat::
   return std::make_unique<TextModel>(io::Checkpoint(dir), io::load_model_config(dir), Device::kCuda, act, weights);
 }
 
+// The model tests' tolerance on max |replayed − eager| / max |logit| (see the header comment).
+double tolerance_for(DType act) { return act == DType::kF32 ? 1e-4 : 1e-1; }
+
+// One state per prompt length, each fed that prefix of `prompt` (room for `reserve` positions made first,
+// when given, so that no cache grows later).
+std::vector<HybridState> prefilled(const TextModel& model, DType act, const std::vector<int32_t>& prompt,
+                                   const std::vector<size_t>& lengths, int64_t reserve = 0) {
+  std::vector<HybridState> states;
+  for (size_t n : lengths) {
+    states.emplace_back(model.spec(), Device::kCuda, act);
+    if (reserve > 0) states.back().reserve(reserve);
+    model.forward(model.embed(std::vector<int32_t>(prompt.begin(), prompt.begin() + long(n))), states.back());
+  }
+  return states;
+}
+
 class CudaDecodeStep : public ::testing::TestWithParam<DType> {
  protected:
   void SetUp() override {
@@ -83,7 +99,7 @@ float top_gap(const Tensor& host, int64_t row) {
 
 TEST_P(CudaDecodeStep, ReplayedStepsFollowTheGoldenAndTheEagerSteps) {
   const DType act = GetParam();
-  const double tolerance = act == DType::kF32 ? 1e-4 : 1e-1;
+  const double tolerance = tolerance_for(act);
   const auto model = load(act);
   const std::vector<int32_t> prompt = golden()["greedy_prompt_ids"].get<std::vector<int32_t>>();
   const std::vector<int32_t> continuation = golden()["greedy_ids"].get<std::vector<int32_t>>();
@@ -124,19 +140,14 @@ TEST_P(CudaDecodeStep, ReplayedStepsFollowTheGoldenAndTheEagerSteps) {
 
 TEST_P(CudaDecodeStep, SeveralSequencesInOneRecordedStep) {
   const DType act = GetParam();
-  const double tolerance = act == DType::kF32 ? 1e-4 : 1e-1;
+  const double tolerance = tolerance_for(act);
   const auto model = load(act);
   const std::vector<int32_t> prompt = golden()["greedy_prompt_ids"].get<std::vector<int32_t>>();
-  std::vector<HybridState> recorded, eager;
+  const std::vector<size_t> lengths = {5, 23, 40};  // three different fill levels
+  std::vector<HybridState> recorded = prefilled(*model, act, prompt, lengths);
+  std::vector<HybridState> eager = prefilled(*model, act, prompt, lengths);
   std::vector<HybridState*> recorded_ptrs;
   SequenceBatch batch;
-  for (size_t n : {size_t(5), size_t(23), size_t(40)}) {  // three different fill levels
-    const std::vector<int32_t> part(prompt.begin(), prompt.begin() + long(n));
-    recorded.emplace_back(model->spec(), Device::kCuda, act);
-    eager.emplace_back(model->spec(), Device::kCuda, act);
-    model->forward(model->embed(part), recorded.back());
-    model->forward(model->embed(part), eager.back());
-  }
   for (size_t s = 0; s < recorded.size(); ++s) {
     recorded_ptrs.push_back(&recorded[s]);
     batch.states.push_back(&eager[s]);
@@ -162,18 +173,13 @@ TEST_P(CudaDecodeStep, SeveralSequencesInOneRecordedStep) {
 // still equals the kernel-by-kernel one.
 TEST_P(CudaDecodeStep, ChangingBatchesStopRecording) {
   const DType act = GetParam();
-  const double tolerance = act == DType::kF32 ? 1e-4 : 1e-1;
+  const double tolerance = tolerance_for(act);
   const auto model = load(act);
   const std::vector<int32_t> prompt = golden()["greedy_prompt_ids"].get<std::vector<int32_t>>();
-  std::vector<HybridState> recorded, eager;
-  for (size_t n : {size_t(5), size_t(9), size_t(14), size_t(23)}) {
-    const std::vector<int32_t> part(prompt.begin(), prompt.begin() + long(n));
-    for (std::vector<HybridState>* group : {&recorded, &eager}) {
-      group->emplace_back(model->spec(), Device::kCuda, act);
-      group->back().reserve(200);  // no cache grows during the test: only the set of sequences changes
-      model->forward(model->embed(part), group->back());
-    }
-  }
+  // Room for 200 positions: no cache grows during the test, only the set of sequences changes.
+  const std::vector<size_t> lengths = {5, 9, 14, 23};
+  std::vector<HybridState> recorded = prefilled(*model, act, prompt, lengths, 200);
+  std::vector<HybridState> eager = prefilled(*model, act, prompt, lengths, 200);
   const std::vector<std::vector<size_t>> subsets = {{0, 1}, {0, 2}, {1, 2, 3}, {0, 3}, {1, 2}};
   DecodeStep step(*model);
   double worst = 0;

@@ -233,6 +233,20 @@ def text_scene(rng):
     return Scene(width, height, background, [], "text", text=code, text_colour=colour)
 
 
+def sample_scene():
+    """The bundled sample picture (assets/sample-scene.png, scripts/demo.sh): a grid scene as grid_scene draws
+    them (128 x 96, shapes at their cells' centres, radii within the size ranges), fixed rather than random."""
+    width, height = 128, 96
+
+    def at(kind, colour, size, row, column, fraction):
+        x, y = (COLUMNS.index(column) + 0.5) * width / 3, (ROWS.index(row) + 0.5) * height / 3
+        return Shape(kind, colour, size, row, column, x, y, min(width, height) * fraction)
+
+    return Scene(width, height, BACKGROUNDS[0], [at("circle", "red", "large", "middle", "left", 0.18),
+                                                 at("star", "purple", "small", "top", "middle", 0.10),
+                                                 at("square", "yellow", "large", "bottom", "right", 0.18)], "grid")
+
+
 def star_points(cx, cy, r):
     import math
     points = []
@@ -581,8 +595,12 @@ VISION_MIX = [("grid", 0.30), ("count", 0.27), ("text", 0.27), ("document", 0.13
 # The focus mix (stage F): more count and code pictures, documents kept near stage D's share, and the
 # picture conversations also draw from focus_turns.
 FOCUS_MIX = [("grid", 0.30), ("count", 0.22), ("text", 0.22), ("document", 0.23), ("about", 0.03)]
+# The final mix (stage H, a long stage): near stage D's balance with a little more counting and reading, and
+# half of the picture conversations also draw from focus_turns (stage F drew from them in all, over a short
+# schedule).
+FINAL_MIX = [("grid", 0.34), ("count", 0.18), ("text", 0.17), ("document", 0.28), ("about", 0.03)]
 MIXES = {"base": TRAIN_MIX, "retrieval": RETRIEVAL_MIX, "balanced": BALANCED_MIX, "vision": VISION_MIX,
-         "focus": FOCUS_MIX}
+         "focus": FOCUS_MIX, "final": FINAL_MIX}
 
 
 def example_rng(split, seed, index):
@@ -606,8 +624,8 @@ def train_conversation(split, seed, index, doc_words=(150, 1400), max_turns=7, m
     """Training example `index`: a scene with a caption and/or 2-7 questions, or a document with 2-5
     questions about distinct facts, or the model's self-description. Several answers per picture or
     document: the expensive part of a conversation (the image tokens, the document) is paid once.
-    mix: "base" (stages A and B), "retrieval" (stage C) or "balanced" (stage D); the last two ask about
-    retrieval_document()s."""
+    mix: "base" (stages A and B), "retrieval" (stage C), "balanced" (stage D), "vision", "focus" or "final"
+    (stages E, F, H); all but "base" ask about retrieval_document()s."""
     rng = example_rng(split, seed, index)
     kind = weighted_choice(rng, MIXES[mix])
     eid = f"{split}-{seed}-{index:07d}"
@@ -620,7 +638,8 @@ def train_conversation(split, seed, index, doc_words=(150, 1400), max_turns=7, m
         document = make_document(rng, rng.randint(*doc_words))
         return Example(eid, None, document, doc_turns(rng, document, rng.randint(2, 5)))
     scene = scene_for(kind, rng)
-    pool = vqa_turns(rng, scene) + (focus_turns(rng, scene) if mix == "focus" else [])
+    with_focus = mix == "focus" or (mix == "final" and rng.random() < 0.5)
+    pool = vqa_turns(rng, scene) + (focus_turns(rng, scene) if with_focus else [])
     rng.shuffle(pool)
     turns = pool[:rng.randint(2, max_turns)]
     if rng.random() < 0.6:
@@ -803,6 +822,7 @@ def main():
     what.add_argument("--dump", nargs=2, metavar=("N", "DIR"),
                       help="write N evaluation records and N training conversations under DIR")
     what.add_argument("--eval-set", metavar="DIR", help="write the model card's held-out evaluation set under DIR")
+    what.add_argument("--sample-picture", metavar="PNG", help="write the bundled sample picture (sample_scene)")
     parser.add_argument("--scenes", type=int, default=300, help="--eval-set: scene questions")
     parser.add_argument("--docs", default=",".join(f"{k}={v}" for k, v in EVAL_DOCS.items()),
                         help="--eval-set: document questions per bucket, e.g. 2k=100,8k=40")
@@ -810,6 +830,10 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     self_check()
+    if args.sample_picture:
+        render(sample_scene()).save(args.sample_picture)
+        print(f"wrote {args.sample_picture}: {caption(sample_scene())}")
+        return 0
     if args.eval_set:
         docs = {k: int(v) for k, v in (item.split("=") for item in args.docs.split(",") if item)}
         unknown = set(docs) - set(EVAL_BUCKETS)

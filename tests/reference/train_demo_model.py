@@ -75,6 +75,7 @@ import math
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import sys
 import time
@@ -472,8 +473,8 @@ def state_from_released(model, released):
     text = {n[len("language_model."):]: t for n, t in released.items() if n.startswith("language_model.")}
     state = {("lm_head.weight" if n == "lm_head.weight" else "model.language_model." + n[len("model."):]): t
              for n, t in native_state_from_released(TextView(model), text, TEXT).items()}
-    for name, _ in model.named_parameters():
-        if not is_text_param(name) and vision_released_name(name) is not None:
+    for name, _ in model.named_parameters():  # a name the export lacks stays missing (load_released_into)
+        if not is_text_param(name) and vision_released_name(name) in released:
             state[name] = released[vision_released_name(name)].float()
     return state
 
@@ -516,8 +517,17 @@ def export(model, directory, tokenizer_dir, image_token):
     log(f"exported {len(tensors)} tensors, {total / 1e6:.1f} MB, to {directory}")
 
 
+def vision_layer_of(name):
+    """The ViT encoder layer a parameter belongs to, or None."""
+    match = re.search(r"vision_tower\..*encoder\.layers\.(\d+)\.", name)
+    return int(match.group(1)) if match else None
+
+
 def load_released_into(model, directory):
-    """Loads an export (released layout, bf16) into `model`'s parameters."""
+    """Loads an export (released layout, bf16) into `model`'s parameters. A model with more ViT layers than the
+    export grows: the extra layers (on top of the loaded ones) keep their initialisation except their two
+    output projections (attention out_proj, MLP fc2), which are zeroed, so each new pre-norm residual layer
+    starts as the identity and the grown model computes exactly what the export did."""
     from safetensors.torch import load_file
     index = json.load(open(os.path.join(directory, "model.safetensors.index.json")))
     released = {}
@@ -525,7 +535,15 @@ def load_released_into(model, directory):
         released.update(load_file(os.path.join(directory, fname)))
     missing, unexpected = model.load_state_dict(state_from_released(model, released), strict=False)
     derived = ("slope_rate", "query_decay", "key_decay", "diagonal_decay", "position_ids")
-    assert not unexpected and all("post_layernorm" in n or n.split(".")[-1] in derived for n in missing), missing
+    grown = [n for n in missing if vision_layer_of(n) is not None]
+    assert not unexpected and all("post_layernorm" in n or n.split(".")[-1] in derived for n in missing
+                                  if n not in grown), missing
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            if name in grown and (".self_attn.out_proj." in name or ".mlp.fc2." in name):
+                p.zero_()
+    if grown:
+        log(f"ViT grown by {len({vision_layer_of(n) for n in grown})} identity-initialised layers")
 
 
 def load_exported(mc, mm, directory, image_token, device):
@@ -632,10 +650,17 @@ def main():
                         "another machine; the optimiser starts afresh) instead of random weights")
     parser.add_argument("--data-offset", type=int, default=0,
                         help="first training conversation of a fresh run (a warm start continues the stream)")
+    parser.add_argument("--vision-layers", type=int, default=None,
+                        help="ViT layers (default: the --init-from export's, else 4); more than the export has grows "
+                             "the tower by identity-initialised layers on top (load_released_into)")
     parser.add_argument("--balance-weight", type=float, default=0.01)
     parser.add_argument("--workers", type=int, default=12)
     parser.add_argument("--eval-buckets", default="2k,8k",
                         help="document buckets of the evaluation set answered in PyTorch (all scenes always)")
+    parser.add_argument("--skip-eval", action="store_true",
+                        help="export only (a run that a later run resumes); no held-out evaluation")
+    parser.add_argument("--eval-only", action="store_true",
+                        help="no training: evaluate the --init-from export (eval.json and predictions in --work)")
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -655,9 +680,20 @@ def main():
     if not os.path.exists(os.path.join(tokenizer_dir, "tokenizer.json")):
         train_tokenizer(tokenizer_dir)
 
+    init_layers = None
+    if args.init_from:
+        with open(os.path.join(args.init_from, "config.json"), encoding="utf-8") as f:
+            init_layers = json.load(f)["vision_config"]["num_hidden_layers"]
+    VISION["num_hidden_layers"] = args.vision_layers or init_layers or VISION["num_hidden_layers"]
+    assert init_layers is None or VISION["num_hidden_layers"] >= init_layers, "the ViT can grow, not shrink"
+
     mc, mm, processor_pil, processor_class = import_reference(args.vendor_model, args.vendor_processor)
     WORKER_CLASSES.update(pil=processor_pil, proc=processor_class)
     enc = Encoder(tokenizer_dir, processor_pil, processor_class, args.prompt_weight, args.question_weight)
+    if args.eval_only:
+        assert args.init_from, "--eval-only evaluates the --init-from export"
+        evaluate_export(args, mc, mm, enc, device, args.init_from, os.path.join(args.work, "eval.json"), None)
+        return 0
     check_segmentation(enc, args.seed, args.mix)
     log(f"segment tokenisation matches whole-string tokenisation; <image> id {enc.image_id}, eos {enc.eos_id}")
     pool = multiprocessing.get_context("fork").Pool(args.workers, worker_init,
@@ -780,9 +816,19 @@ def main():
         f"{state['answer_tokens'] / 1e6:.2f} M answer tokens; this run {elapsed:.0f} s")
 
     export(model, args.out, tokenizer_dir, enc.image_id)
+    if args.skip_eval:
+        return 0
     del model, optim
     torch.cuda.empty_cache() if device == "cuda" else None
-    exported = load_exported(mc, mm, args.out, enc.image_id, device)
+    evaluate_export(args, mc, mm, enc, device, args.out, os.path.join(args.out, "eval.json"), state)
+    return 0
+
+
+def evaluate_export(args, mc, mm, enc, device, directory, summary_path, state):
+    """Greedy answers of the export in `directory` (PyTorch, bf16 weights in fp32) on the held-out set: the
+    accuracy summary goes to summary_path, one prediction per record to --work's predictions_transformers.jsonl
+    (the reference of `lightvl eval --reference` and of make_demo_eval_slice.py)."""
+    exported = load_exported(mc, mm, directory, enc.image_id, device)
     eval_dir = os.path.join(args.work, "eval-set")
     if args.smoke:
         demo_data.write_eval_set(eval_dir, 0, scenes=3, docs={"2k": 1})
@@ -791,15 +837,13 @@ def main():
     t0 = time.time()
     summary, rows = evaluate(exported, enc, device, eval_dir, args.eval_buckets.split(","))
     log(f"held-out greedy accuracy (PyTorch, exported bf16 weights, {time.time() - t0:.0f} s): {json.dumps(summary)}")
-    with open(os.path.join(args.out, "eval.json"), "w") as f:
+    with open(summary_path, "w") as f:
         json.dump({"summary": summary, "state": state}, f, indent=1)
     with open(os.path.join(args.work, "predictions_transformers.jsonl"), "w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
     with open(os.path.join(args.work, "log.txt"), "a") as f:
         f.write("\n".join(LOG) + "\n")
-    return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -26,7 +26,7 @@ step "configure samples" cmake -S "$src/samples" -B "$work/samples" -G Ninja -DC
 step "build samples" cmake --build "$work/samples"
 step "text_question" "$work/samples/text_question/text_question" "$text_model" "What is lightvl?"
 if [[ -d "$vl_model" ]]; then
-  step "image_question" "$work/samples/image_question/image_question" "$vl_model" "$src/assets/sample-shapes.png" "Describe the image."
+  step "image_question" "$work/samples/image_question/image_question" "$vl_model" "$src/assets/sample-scene.png" "Describe the image."
 fi
 step "streaming_chat" bash -c "printf 'Hello\nTell me more\n' | '$work/samples/streaming_chat/streaming_chat' '$text_model'"
 step "c_api sample" "$work/samples/c_api/c_api_sample" "$text_model" "Hi"

@@ -74,9 +74,9 @@ int main(int argc, char** argv) {
   // (pictures of shapes, facts in documents; see its MODEL_CARD.md).
   if (!ask(c, "What can you do?")) return 1;
   c.new_conversation();
-  c.attach_file(source_path("assets/sample-shapes.png"));
-  if (!ask(c, "What shape is on the right?")) return 1;
-  if (!ask(c, "What colour is the shape on the left?")) return 1;
+  c.attach_file(source_path("assets/sample-scene.png"));
+  if (!ask(c, "What shape is in the bottom right?")) return 1;
+  if (!ask(c, "What colour is the star?")) return 1;
   c.new_conversation();
   c.attach_file(source_path("assets/sample-document.txt"));
   if (!ask(c, "Where does Garhal Veshalny live?")) return 1;

@@ -9,6 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "cli_runner.h"
 #include "eval_records.h"
@@ -213,6 +216,25 @@ TEST(CliEval, DemoModelWithInt8WeightsStillAnswersLikeTransformers) {
   const nlohmann::json& agreement = report["agreement"];
   EXPECT_EQ(agreement["compared"], 70);
   EXPECT_GE(agreement["fraction"].get<double>(), 0.95) << agreement.dump(1);
+}
+
+// The README's main job (scripts/demo.sh): the bundled demo model asked about the bundled sample picture.
+// demo_data.py --sample-picture draws that picture from a fixed scene; the expected answers are the scene's
+// truth (demo_data.caption(sample_scene()) and its facts), not a recorded output of lightvl.
+TEST(CliEval, DemoModelAnswersAboutTheSamplePicture) {
+  const std::vector<std::pair<std::string, std::string>> questions = {
+      {"Describe the image.",
+       "A small purple star at the top, a large red circle on the left and a large yellow square in the bottom "
+       "right."},
+      {"How many shapes are there?", "3."},
+      {"Where is the square?", "In the bottom right."},
+      {"What colour is the star?", "Purple."}};
+  for (const auto& [prompt, truth] : questions) {
+    const CliResult r = run_cli("run --model '" + kSource + "/assets/lightvl-demo-vl' --image '" + kSource +
+                                "/assets/sample-scene.png' --prompt '" + prompt + "' --greedy --json 2>/dev/null");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(nlohmann::json::parse(r.output)["text"], truth) << prompt;
+  }
 }
 
 // ---- bad input --------------------------------------------------------------------------------------

@@ -3,6 +3,10 @@
 # lacks, into build-cuda/carry.tar.xz (git-ignored) for the `run` tool's carry parameter. The GPU machine
 # has CUDA 13 but not the Debian -dev packages this project builds against, so it runs these binaries
 # instead of configuring the tree. On the GPU machine, scripts/gpu_checks.sh runs them (tests, benchmarks).
+# The working tree travels with it (64 MiB in all, the carry included): with the 46 MB demo model in assets/,
+# the tree (58 MB) and a full carry (14 MB) are over that. For calls that do not read the demo model, move
+# its shards out of the tree first (mv assets/lightvl-demo-vl/*.safetensors /tmp/) and bring them back
+# afterwards (git checkout -- assets/lightvl-demo-vl).
 # Usage: scripts/gpu_carry.sh [target...]   (default: every GPU test, lightvl_cli and the CUDA benchmarks)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

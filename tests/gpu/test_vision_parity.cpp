@@ -30,7 +30,11 @@
 
 namespace lightvl {
 namespace {
+using lightvl::testing::detail_image;
+using lightvl::testing::every_feature_choice;
+using lightvl::testing::FeatureChoice;
 using lightvl::testing::read_golden;
+using lightvl::testing::reference_hidden_state;
 using lightvl::testing::tiny_vl;
 using lightvl::testing::vl_golden;
 
@@ -59,25 +63,6 @@ double relative_to_max(const Tensor& ours, const Tensor& ref, const std::string&
   return host.numel() == ref.numel() ? rel : INFINITY;
 }
 
-const lightvl::testing::GoldenImage& detail_image() {
-  for (const auto& [stem, image] : vl_golden().images) {
-    if (!image.tile_features.empty()) return image;
-  }
-  throw Error(ErrorCode::kNotFound, "vl_golden.json names no image with tile features");
-}
-
-// Hidden state k of the reference's [L+1, tiles, positions, hidden] states, with or without CLS rows.
-Tensor reference_state(const Tensor& states, int64_t k, bool keep_cls) {
-  const int64_t tiles = states.dim(1), positions = states.dim(2), hidden = states.dim(3);
-  const int64_t first = keep_cls ? 0 : 1, kept = positions - first;
-  Tensor out = Tensor::zeros(DType::kF32, {tiles, kept, hidden});
-  for (int64_t t = 0; t < tiles; ++t) {
-    const float* src = states.data<float>() + ((k * tiles + t) * positions + first) * hidden;
-    std::copy(src, src + kept * hidden, out.data<float>() + t * kept * hidden);
-  }
-  return out;
-}
-
 std::string suffix(DType dtype) { return std::string(" ") + test::name_of(dtype); }
 
 class CudaVision : public test::CudaTestWithParam<DType> {};
@@ -87,28 +72,16 @@ TEST_P(CudaVision, EveryFeatureLayerAndStrategyMatchesReferenceHiddenStates) {
   const auto& image = detail_image();
   const Tensor pixels = read_golden(image.pixels);
   const Tensor states = read_golden(image.clip_states);  // [L+1, tiles, positions, hidden]
-  const int64_t layers = tiny_vl().config.vl->vision.num_hidden_layers;
-  ASSERT_EQ(states.dim(0), layers + 1);
-  for (int64_t feature_layer = -(layers + 1); feature_layer <= layers; ++feature_layer) {
-    for (const io::FeatureSelect select : {io::FeatureSelect::kDefault, io::FeatureSelect::kFull}) {
-      io::VisionLanguageConfig vl = *tiny_vl().config.vl;
-      vl.vision_feature_layer = feature_layer;
-      vl.feature_select = select;
-      const vision::ClipVisionTower tower = vision::ClipVisionTower(tiny_vl().checkpoint, vl).to(Device::kCuda, dtype);
-      const int64_t k = vl.feature_hidden_state();
-      const bool full = select == io::FeatureSelect::kFull;
-      const Tensor ours = tower.forward(pixels);
-      EXPECT_EQ(ours.device(), Device::kCuda);
-      EXPECT_EQ(ours.dtype(), dtype);
-      const Tensor ref = reference_state(states, k, full);
-      EXPECT_EQ(ours.shape(), ref.shape());
-      const double tol = tolerance(dtype, k, false);
-      EXPECT_LT(relative_to_max(ours, ref,
-                                "feature layer " + std::to_string(feature_layer) + (full ? " full" : " default") +
-                                    suffix(dtype),
-                                tol),
-                tol);
-    }
+  ASSERT_EQ(states.dim(0), tiny_vl().config.vl->vision.num_hidden_layers + 1);
+  for (const FeatureChoice& c : every_feature_choice()) {
+    const vision::ClipVisionTower tower = vision::ClipVisionTower(tiny_vl().checkpoint, c.vl).to(Device::kCuda, dtype);
+    const Tensor ours = tower.forward(pixels);
+    EXPECT_EQ(ours.device(), Device::kCuda);
+    EXPECT_EQ(ours.dtype(), dtype);
+    const Tensor ref = reference_hidden_state(states, c.hidden_state, c.keep_cls);
+    EXPECT_EQ(ours.shape(), ref.shape());
+    const double tol = tolerance(dtype, c.hidden_state, false);
+    EXPECT_LT(relative_to_max(ours, ref, c.label + suffix(dtype), tol), tol);
   }
 }
 

@@ -5,19 +5,18 @@
 // kInt8Tolerance. The float goldens and their tolerance are untouched.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
-#include <cmath>
-#include <fstream>
+#include <cstdio>
 
-#include "io/npy.h"
-#include "lightvl/session.h"
+#include "support/text_golden.h"
 
 namespace lightvl {
 namespace {
 
-const std::string kRoot = LIGHTVL_SOURCE_DIR;
+using testing::load_text_golden;
+using testing::relative_error;
+using testing::TextGolden;
+
 // max |error| / max |logit| allowed with int8 projections, per fixture, set from the first measurement
 // (OpenBLAS, x86-64) with 1.5-2x margin: the released-config model (8 postnorm layers, DeepNorm alpha
 // 1.7, which amplifies per-layer error) measured 5.34e-2 in both feeding modes; the native one
@@ -26,27 +25,10 @@ const std::string kRoot = LIGHTVL_SOURCE_DIR;
 double int8_tolerance(const std::string& fixture) { return fixture == "text_released" ? 8e-2 : 5e-3; }
 constexpr double kMinTop1Agreement = 0.99;
 
-nlohmann::json read_json(const std::string& path) {
-  std::ifstream in(kRoot + "/" + path);
-  return nlohmann::json::parse(in);
-}
-
 std::shared_ptr<const Model> int8_model(const std::string& dir) {
   LoadOptions o;
   o.weights = WeightFormat::kInt8;
-  return Model::load(kRoot + "/" + dir, o);
-}
-
-double relative_error(const Logits& ours, const Tensor& ref, const std::string& label, double tolerance) {
-  EXPECT_EQ(ours.rows, ref.dim(0));
-  double max_err = 0, max_ref = 0;
-  for (int64_t i = 0; i < std::min<int64_t>(ref.numel(), int64_t(ours.values.size())); ++i) {
-    max_err = std::max(max_err, double(std::abs(ours.values[size_t(i)] - ref.data<float>()[i])));
-    max_ref = std::max(max_ref, double(std::abs(ref.data<float>()[i])));
-  }
-  std::printf("[ figure ] int8 %s: max abs err %.3g, max |logit| %.3g, relative %.3g (tolerance %.0e)\n",
-              label.c_str(), max_err, max_ref, max_err / max_ref, tolerance);
-  return max_err / max_ref;
+  return Model::load(dir, o);
 }
 
 // Fraction of rows whose top-1 token equals the reference's.
@@ -63,51 +45,44 @@ double top1_agreement(const Logits& ours, const Tensor& ref) {
 class Int8Golden : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Int8Golden, LogitsStayNearTheReference) {
-  const nlohmann::json g = read_json("tests/fixtures/golden/" + GetParam() + ".json");
-  const auto model = int8_model(g["model_dir"]);
+  const TextGolden g = load_text_golden(GetParam());
+  const auto model = int8_model(g.model_dir);
   EXPECT_EQ(model->info().weight_format, "int8");
-  const Tensor ref = io::read_npy(kRoot + "/" + g["logits_file"].get<std::string>());
   for (bool token_by_token : {false, true}) {
     Session s(model);
-    FeedOptions o;
-    o.all_logits = true;
-    o.token_by_token = token_by_token;
-    o.chunk_tokens = 100;
-    const Logits l = s.feed(g["prompt_ids"].get<std::vector<int32_t>>(), o);
-    const std::string label = GetParam() + (token_by_token ? " token by token" : " chunked");
-    EXPECT_LT(relative_error(l, ref, label, int8_tolerance(GetParam())), int8_tolerance(GetParam()));
-    const double agree = top1_agreement(l, ref);
-    std::printf("[ figure ] int8 %s: top-1 agreement with the reference %.4f over %lld positions\n", label.c_str(),
+    const Logits l = testing::feed_golden_prompt(s, g, token_by_token);
+    const std::string label = "int8 " + GetParam() + (token_by_token ? " token by token" : " chunked");
+    EXPECT_LT(relative_error(l, g.logits, label, int8_tolerance(GetParam())), int8_tolerance(GetParam()));
+    const double agree = top1_agreement(l, g.logits);
+    std::printf("[ figure ] %s: top-1 agreement with the reference %.4f over %lld positions\n", label.c_str(),
                 agree, (long long)l.rows);
     EXPECT_GE(agree, kMinTop1Agreement);
   }
 }
 
 TEST_P(Int8Golden, GreedyContinuation) {
-  const nlohmann::json g = read_json("tests/fixtures/golden/" + GetParam() + ".json");
-  Session s(int8_model(g["model_dir"]));
-  Logits l = s.feed(g["greedy_prompt_ids"].get<std::vector<int32_t>>());
-  const auto expected = g["greedy_ids"].get<std::vector<int32_t>>();
+  const TextGolden g = load_text_golden(GetParam());
+  Session s(int8_model(g.model_dir));
+  Logits l = s.feed(g.greedy_prompt);
   std::vector<int32_t> generated;
-  for (size_t i = 0; i < expected.size(); ++i) {
+  for (size_t i = 0; i < g.greedy_ids.size(); ++i) {
     const float* row = l.row(0);
     generated.push_back(int32_t(std::max_element(row, row + l.vocab) - row));
     l = s.feed({generated.back()});
   }
   size_t same_prefix = 0;
-  while (same_prefix < expected.size() && generated[same_prefix] == expected[same_prefix]) ++same_prefix;
+  while (same_prefix < g.greedy_ids.size() && generated[same_prefix] == g.greedy_ids[same_prefix]) ++same_prefix;
   std::printf("[ figure ] int8 %s greedy: first %zu of %zu tokens equal the reference\n", GetParam().c_str(),
-              same_prefix, expected.size());
-  EXPECT_EQ(generated, expected);
+              same_prefix, g.greedy_ids.size());
+  EXPECT_EQ(generated, g.greedy_ids);
 }
 
 INSTANTIATE_TEST_SUITE_P(Checkpoints, Int8Golden, ::testing::Values("text_released", "text_native"));
 
 TEST(Int8Memory, EstimateCountsOneBytePerProjectionWeight) {
-  const nlohmann::json g = read_json("tests/fixtures/golden/text_released.json");
-  LoadOptions o;
-  const auto base = Model::load(kRoot + "/" + g["model_dir"].get<std::string>(), o);
-  const auto int8 = int8_model(g["model_dir"]);
+  const TextGolden g = load_text_golden("text_released");
+  const auto base = Model::load(g.model_dir);
+  const auto int8 = int8_model(g.model_dir);
   const uint64_t a = base->memory_for_context(1024).weight_bytes, b = int8->memory_for_context(1024).weight_bytes;
   std::printf("[ figure ] weights as loaded: checkpoint %llu bytes, int8 %llu bytes\n", (unsigned long long)a,
               (unsigned long long)b);

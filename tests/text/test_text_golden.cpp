@@ -4,66 +4,28 @@
 // turns), and greedy continuations. Tolerance (issue 2): max |error| ≤ 1e-4 · max |logit|.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
-#include <cmath>
-#include <fstream>
+#include <string>
+#include <vector>
 
-#include "io/npy.h"
-#include "lightvl/session.h"
+#include "support/text_golden.h"
 
 namespace lightvl {
 namespace {
 
 constexpr double kRelativeTolerance = 1e-4;
 
-struct Golden {
-  std::string model_dir;
-  std::vector<int32_t> prompt;
-  std::vector<int32_t> greedy_prompt;
-  std::vector<int32_t> greedy_ids;
-  Tensor logits;  // [T, vocab] f32
-};
-
-Golden load_golden(const std::string& name) {
-  const std::string root = LIGHTVL_SOURCE_DIR;
-  std::ifstream in(root + "/tests/fixtures/golden/" + name + ".json");
-  EXPECT_TRUE(in.good()) << "missing golden " << name;
-  const nlohmann::json j = nlohmann::json::parse(in);
-  Golden g;
-  g.model_dir = root + "/" + j.at("model_dir").get<std::string>();
-  g.prompt = j.at("prompt_ids").get<std::vector<int32_t>>();
-  g.greedy_prompt = j.at("greedy_prompt_ids").get<std::vector<int32_t>>();
-  g.greedy_ids = j.at("greedy_ids").get<std::vector<int32_t>>();
-  g.logits = io::read_npy(root + "/" + j.at("logits_file").get<std::string>());
-  return g;
-}
-
-// Max |ours − reference| / max |reference| over the reference rows from `first_row` on; printed.
 double relative_error(const Logits& ours, const Tensor& ref, const std::string& label, int64_t first_row = 0) {
-  EXPECT_EQ(ours.vocab, ref.dim(1));
-  EXPECT_EQ(ours.rows, ref.dim(0) - first_row);
-  const float* expected = ref.data<float>() + first_row * ref.dim(1);
-  const size_t n = std::min(ours.values.size(), size_t((ref.dim(0) - first_row) * ref.dim(1)));
-  double max_err = 0, max_ref = 0;
-  for (size_t i = 0; i < n; ++i) {
-    max_err = std::max(max_err, std::abs(double(ours.values[i]) - expected[i]));
-    max_ref = std::max(max_ref, std::abs(double(expected[i])));
-  }
-  const double rel = max_err / max_ref;
-  std::printf("[ figure ] %s: max abs err %.3g, max |logit| %.3g, relative %.3g (tolerance %.0e)\n",
-              label.c_str(), max_err, max_ref, rel, kRelativeTolerance);
-  return rel;
+  return testing::relative_error(ours, ref, label, kRelativeTolerance, first_row);
 }
 
 class TextGolden : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    golden_ = load_golden(GetParam());
+    golden_ = testing::load_text_golden(GetParam());
     model_ = Model::load(golden_.model_dir);
   }
-  Golden golden_;
+  testing::TextGolden golden_;
   std::shared_ptr<const Model> model_;
 };
 

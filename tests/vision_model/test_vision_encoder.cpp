@@ -18,17 +18,14 @@ namespace lightvl {
 namespace {
 
 using testing::kRelativeTolerance;
+using testing::detail_image;
+using testing::every_feature_choice;
+using testing::FeatureChoice;
 using testing::read_golden;
+using testing::reference_hidden_state;
 using testing::relative_error;
 using testing::tiny_vl;
 using testing::vl_golden;
-
-const testing::GoldenImage& detail_image() {
-  for (const auto& [stem, image] : vl_golden().images) {
-    if (!image.tile_features.empty()) return image;
-  }
-  throw Error(ErrorCode::kNotFound, "vl_golden.json names no image with tile features");
-}
 
 TEST(VisionEncoder, TileFeaturesMatchReference) {
   const auto& image = detail_image();
@@ -39,41 +36,18 @@ TEST(VisionEncoder, TileFeaturesMatchReference) {
   EXPECT_LT(relative_error(ours, ref, image.stem + " projector output per tile"), kRelativeTolerance);
 }
 
-// Hidden state k of the reference's L+1 (k = 0: embeddings after pre_layrnorm) for tile rows, with or
-// without the CLS row.
-Tensor reference_state(const Tensor& states, int64_t k, bool keep_cls) {
-  const int64_t tiles = states.dim(1), positions = states.dim(2), hidden = states.dim(3);
-  const int64_t first = keep_cls ? 0 : 1, kept = positions - first;
-  Tensor out = Tensor::zeros(DType::kF32, {tiles, kept, hidden});
-  for (int64_t t = 0; t < tiles; ++t) {
-    const float* src = states.data<float>() + ((k * tiles + t) * positions + first) * hidden;
-    std::memcpy(out.data<float>() + t * kept * hidden, src, size_t(kept * hidden) * sizeof(float));
-  }
-  return out;
-}
-
 TEST(VisionEncoder, EveryFeatureLayerAndStrategyMatchesReferenceHiddenStates) {
   const auto& image = detail_image();
   const Tensor pixels = read_golden(image.pixels);
   const Tensor states = read_golden(image.clip_states);  // [L+1, tiles, positions, hidden]
-  const int64_t layers = tiny_vl().config.vl->vision.num_hidden_layers;
-  ASSERT_EQ(states.dim(0), layers + 1);
-  for (int64_t feature_layer = -(layers + 1); feature_layer <= layers; ++feature_layer) {
-    for (const io::FeatureSelect select : {io::FeatureSelect::kDefault, io::FeatureSelect::kFull}) {
-      io::VisionLanguageConfig vl = *tiny_vl().config.vl;
-      vl.vision_feature_layer = feature_layer;
-      vl.feature_select = select;
-      const vision::ClipVisionTower tower(tiny_vl().checkpoint, vl);
-      const int64_t k = vl.feature_hidden_state();
-      EXPECT_EQ(tower.hidden_state(), k);
-      const bool full = select == io::FeatureSelect::kFull;
-      const Tensor ours = tower.forward(pixels);
-      const Tensor ref = reference_state(states, k, full);
-      EXPECT_EQ(ours.shape(), ref.shape());
-      EXPECT_LT(relative_error(ours, ref,
-                               "feature layer " + std::to_string(feature_layer) + (full ? " full" : " default")),
-                kRelativeTolerance);
-    }
+  ASSERT_EQ(states.dim(0), tiny_vl().config.vl->vision.num_hidden_layers + 1);
+  for (const FeatureChoice& c : every_feature_choice()) {
+    const vision::ClipVisionTower tower(tiny_vl().checkpoint, c.vl);
+    EXPECT_EQ(tower.hidden_state(), c.hidden_state);
+    const Tensor ours = tower.forward(pixels);
+    const Tensor ref = reference_hidden_state(states, c.hidden_state, c.keep_cls);
+    EXPECT_EQ(ours.shape(), ref.shape());
+    EXPECT_LT(relative_error(ours, ref, c.label), kRelativeTolerance);
   }
 }
 

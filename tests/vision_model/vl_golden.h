@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "io/checkpoint.h"
 #include "io/checkpoint_validation.h"
 #include "io/model_config.h"
@@ -109,6 +110,55 @@ struct TinyVl {
 inline const TinyVl& tiny_vl() {
   static const TinyVl model(vl_golden().model_dir);
   return model;
+}
+
+// The golden image that carries per-tile features and every hidden state of the reference's ViT.
+inline const GoldenImage& detail_image() {
+  for (const auto& [stem, image] : vl_golden().images) {
+    if (!image.tile_features.empty()) return image;
+  }
+  throw Error(ErrorCode::kNotFound, "vl_golden.json names no image with tile features");
+}
+
+// Hidden state k of the reference's [L+1, tiles, positions, hidden] states (k = 0: the embeddings after
+// pre_layrnorm) as [tiles, kept, hidden], with or without the CLS row of each tile.
+inline Tensor reference_hidden_state(const Tensor& states, int64_t k, bool keep_cls) {
+  const int64_t tiles = states.dim(1), positions = states.dim(2), hidden = states.dim(3);
+  const int64_t first = keep_cls ? 0 : 1, kept = positions - first;
+  Tensor out = Tensor::zeros(DType::kF32, {tiles, kept, hidden});
+  for (int64_t t = 0; t < tiles; ++t) {
+    const float* src = states.data<float>() + ((k * tiles + t) * positions + first) * hidden;
+    std::copy(src, src + kept * hidden, out.data<float>() + t * kept * hidden);
+  }
+  return out;
+}
+
+// One choice of what the ViT hands the projector: the tiny VL config with vision_feature_layer and
+// vision_feature_select_strategy set, the hidden state (0..L) that reads and whether CLS rows are kept.
+struct FeatureChoice {
+  io::VisionLanguageConfig vl;
+  int64_t hidden_state = 0;
+  bool keep_cls = false;
+  std::string label;  // "feature layer N default|full"
+};
+
+// Every vision_feature_layer in [−(L+1), L] with both select strategies, for a tower of L layers.
+inline std::vector<FeatureChoice> every_feature_choice() {
+  std::vector<FeatureChoice> out;
+  const int64_t layers = tiny_vl().config.vl->vision.num_hidden_layers;
+  for (int64_t feature_layer = -(layers + 1); feature_layer <= layers; ++feature_layer) {
+    for (const io::FeatureSelect select : {io::FeatureSelect::kDefault, io::FeatureSelect::kFull}) {
+      FeatureChoice c;
+      c.vl = *tiny_vl().config.vl;
+      c.vl.vision_feature_layer = feature_layer;
+      c.vl.feature_select = select;
+      c.hidden_state = c.vl.feature_hidden_state();
+      c.keep_cls = select == io::FeatureSelect::kFull;
+      c.label = "feature layer " + std::to_string(feature_layer) + (c.keep_cls ? " full" : " default");
+      out.push_back(c);
+    }
+  }
+  return out;
 }
 
 // Max |ours − ref| / max |ref| over all elements, printed as a figure. Shapes must hold the same count.

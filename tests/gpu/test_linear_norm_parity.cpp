@@ -24,7 +24,9 @@ class CudaLinear : public test::CudaTestWithParam<LinearParam> {};
 TEST_P(CudaLinear, MatchesCpu) {
   const auto [act, wt, with_bias] = GetParam();
   struct Size { int64_t t, k, n; };
-  for (const Size s : {Size{7, 96, 80}, Size{33, 520, 301}, Size{1, 6144, 64}, Size{1, 520, 301}}) {
+  // One row: the bf16 GEMV's split-K kernel (N ≤ 2048: 64, 301, 32) and its row kernel (4100).
+  for (const Size s : {Size{7, 96, 80}, Size{33, 520, 301}, Size{1, 6144, 64}, Size{1, 520, 301}, Size{1, 6144, 32},
+                       Size{1, 1024, 4100}}) {
     const Tensor x = random_values({s.t, s.k}, 1, 1.0f, act);
     const Tensor w = random_values({s.n, s.k}, 2, 0.05f, wt);
     const Tensor b = random_values({s.n}, 3, 1.0f, wt);
@@ -59,7 +61,9 @@ class CudaNorm : public test::CudaTestWithParam<TypePair> {};
 TEST_P(CudaNorm, RmsAndLayerNormMatchCpu) {
   const auto [act, wt] = GetParam();
   const std::string types = test::name_of(act) + " / " + test::name_of(wt) + " weight";
-  for (const int64_t cols : {int64_t(1000), int64_t(6144)}) {
+  // 1000, 6144 and 8192: RMSNorm's register kernel (1, 3 or 4 vectors a thread in bf16); 1001 (not a whole
+  // number of vectors) and 20000 (more than 8 vectors a thread): its strided kernel.
+  for (const int64_t cols : {int64_t(1000), int64_t(6144), int64_t(8192), int64_t(1001), int64_t(20000)}) {
     const int64_t rows = 5;
     const Tensor x = random_values({rows, cols}, 4, 3.0f, act);
     const Tensor w = random_values({cols}, 5, 1.0f, wt);

@@ -5,7 +5,8 @@
 // lane, the warp reduces them with shuffles and lane 0 rounds each output once to bf16.
 // Why not cuBLAS: at one token its GEMV reached 62–68 % of HBM bandwidth on the smaller projections of
 // MiniMax-Text-01 (6144 → 9216, 8192 → 6144) on an H200; this layout keeps more bytes in flight per SM.
-// Limits (gemv_bf16_applies): bf16 only, K % 8 == 0, 16-byte aligned x and w; N, K < 2^31.
+// N ≤ 2048 takes a split-K kernel instead (below). Limits (gemv_bf16_applies): bf16 only, K % 8 == 0,
+// 16-byte aligned x and w; N, K < 2^31.
 #include "backends/cuda/gemv_bf16.h"
 
 #include <cstdint>
@@ -62,6 +63,52 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_bf16_kernel(const bf16* __re
   }
 }
 
+// Small N (the router's 32 rows, the 1024-row K and V projections): the kernel above would give few blocks
+// (N / 16) each walking all of K one 256-element chunk after another, a latency chain on a few SMs (~13 µs
+// for 6144 → 32 on an H200). Here a block owns kSplitRows rows and its kWarps warps split K: warp w takes
+// chunks w, w + kWarps, ..., so each warp has only K / (256 · kWarps) chunks to load; the warps' partial sums
+// meet in shared memory and warp 0 rounds each output once.
+constexpr int kSplitRows = 2;
+constexpr int64_t kSplitMaxN = 2048;  // below this, N / 16 blocks would not fill an H100/H200 (132 SMs)
+
+__global__ void __launch_bounds__(kWarps * 32) gemv_bf16_split_k_kernel(const bf16* __restrict__ x,
+                                                                        const bf16* __restrict__ w,
+                                                                        bf16* __restrict__ out, int64_t n, int64_t k) {
+  __shared__ float partial[kWarps][kSplitRows];
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int64_t row0 = int64_t(blockIdx.x) * kSplitRows;
+  float acc[kSplitRows] = {};
+#pragma unroll kUnroll
+  for (int64_t col = (int64_t(warp) * 32 + lane) * kVector; col < k; col += int64_t(kWarps) * kChunk) {
+    uint4 wv[kSplitRows];
+#pragma unroll
+    for (int r = 0; r < kSplitRows; ++r) {
+      wv[r] = row0 + r < n ? __ldg(reinterpret_cast<const uint4*>(w + (row0 + r) * k + col)) : uint4{0, 0, 0, 0};
+    }
+    float xf[kVector];
+    unpack8(__ldg(reinterpret_cast<const uint4*>(x + col)), xf);
+#pragma unroll
+    for (int r = 0; r < kSplitRows; ++r) {
+      float wf[kVector];
+      unpack8(wv[r], wf);
+#pragma unroll
+      for (int i = 0; i < kVector; ++i) acc[r] = fmaf(wf[i], xf[i], acc[r]);
+    }
+  }
+#pragma unroll
+  for (int r = 0; r < kSplitRows; ++r) {
+    const float sum = warp_sum(acc[r]);
+    if (lane == 0) partial[warp][r] = sum;
+  }
+  __syncthreads();
+  if (warp == 0 && lane < kSplitRows && row0 + lane < n) {
+    float sum = 0.0f;
+#pragma unroll
+    for (int v = 0; v < kWarps; ++v) sum += partial[v][lane];
+    out[row0 + lane] = __float2bfloat16_rn(sum);
+  }
+}
+
 bool aligned16(const Tensor& t) { return reinterpret_cast<uintptr_t>(t.raw()) % 16 == 0; }
 
 }  // namespace
@@ -74,6 +121,12 @@ bool gemv_bf16_applies(const Tensor& x, const Tensor& w, const Tensor& out) {
 
 void gemv_bf16(const Tensor& x, const Tensor& w, Tensor& out) {
   const int64_t n = w.dim(0), k = w.dim(1);
+  if (n <= kSplitMaxN) {
+    gemv_bf16_split_k_kernel<<<unsigned((n + kSplitRows - 1) / kSplitRows), kWarps * 32, 0,
+                               current_context().stream>>>(elements<bf16>(x), elements<bf16>(w), elements<bf16>(out), n, k);
+    check_launch();
+    return;
+  }
   const int64_t rows_per_block = kWarps * kRowsPerWarp;
   gemv_bf16_kernel<<<unsigned((n + rows_per_block - 1) / rows_per_block), kWarps * 32, 0, current_context().stream>>>(
       elements<bf16>(x), elements<bf16>(w), elements<bf16>(out), n, k);

@@ -33,29 +33,39 @@ __device__ __forceinline__ void unpack8(const uint4& raw, float (&v)[kVector]) {
   }
 }
 
-__global__ void __launch_bounds__(kWarps * 32) gemv_bf16_kernel(const bf16* __restrict__ x, const bf16* __restrict__ w,
-                                                                bf16* __restrict__ out, int64_t n, int64_t k) {
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  const int64_t row0 = (int64_t(blockIdx.x) * kWarps + warp) * kRowsPerWarp;
-  if (row0 >= n) return;  // whole warps leave; no barrier follows
-  float acc[kRowsPerWarp] = {};
+// acc[r] += Σ w[row0 + r, c] · x[c] over this lane's columns c = first, first + stride, ... below k, 8 at a
+// time (rows at or past n read as zero). Each step issues every row's 16-byte load before using any, and
+// kUnroll steps are unrolled so that their loads are in flight together.
+template <int kRows>
+__device__ __forceinline__ void accumulate_rows(const bf16* __restrict__ x, const bf16* __restrict__ w, int64_t row0,
+                                                int64_t n, int64_t k, int64_t first, int64_t stride,
+                                                float (&acc)[kRows]) {
 #pragma unroll kUnroll
-  for (int64_t col = int64_t(lane) * kVector; col < k; col += kChunk) {
-    uint4 wv[kRowsPerWarp];
+  for (int64_t col = first; col < k; col += stride) {
+    uint4 wv[kRows];
 #pragma unroll
-    for (int r = 0; r < kRowsPerWarp; ++r) {
+    for (int r = 0; r < kRows; ++r) {
       wv[r] = row0 + r < n ? __ldg(reinterpret_cast<const uint4*>(w + (row0 + r) * k + col)) : uint4{0, 0, 0, 0};
     }
     float xf[kVector];
     unpack8(__ldg(reinterpret_cast<const uint4*>(x + col)), xf);
 #pragma unroll
-    for (int r = 0; r < kRowsPerWarp; ++r) {
+    for (int r = 0; r < kRows; ++r) {
       float wf[kVector];
       unpack8(wv[r], wf);
 #pragma unroll
       for (int i = 0; i < kVector; ++i) acc[r] = fmaf(wf[i], xf[i], acc[r]);
     }
   }
+}
+
+__global__ void __launch_bounds__(kWarps * 32) gemv_bf16_kernel(const bf16* __restrict__ x, const bf16* __restrict__ w,
+                                                                bf16* __restrict__ out, int64_t n, int64_t k) {
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int64_t row0 = (int64_t(blockIdx.x) * kWarps + warp) * kRowsPerWarp;
+  if (row0 >= n) return;  // whole warps leave; no barrier follows
+  float acc[kRowsPerWarp] = {};
+  accumulate_rows(x, w, row0, n, k, int64_t(lane) * kVector, kChunk, acc);
 #pragma unroll
   for (int r = 0; r < kRowsPerWarp; ++r) {
     const float sum = warp_sum(acc[r]);
@@ -78,23 +88,7 @@ __global__ void __launch_bounds__(kWarps * 32) gemv_bf16_split_k_kernel(const bf
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int64_t row0 = int64_t(blockIdx.x) * kSplitRows;
   float acc[kSplitRows] = {};
-#pragma unroll kUnroll
-  for (int64_t col = (int64_t(warp) * 32 + lane) * kVector; col < k; col += int64_t(kWarps) * kChunk) {
-    uint4 wv[kSplitRows];
-#pragma unroll
-    for (int r = 0; r < kSplitRows; ++r) {
-      wv[r] = row0 + r < n ? __ldg(reinterpret_cast<const uint4*>(w + (row0 + r) * k + col)) : uint4{0, 0, 0, 0};
-    }
-    float xf[kVector];
-    unpack8(__ldg(reinterpret_cast<const uint4*>(x + col)), xf);
-#pragma unroll
-    for (int r = 0; r < kSplitRows; ++r) {
-      float wf[kVector];
-      unpack8(wv[r], wf);
-#pragma unroll
-      for (int i = 0; i < kVector; ++i) acc[r] = fmaf(wf[i], xf[i], acc[r]);
-    }
-  }
+  accumulate_rows(x, w, row0, n, k, (int64_t(warp) * 32 + lane) * kVector, int64_t(kWarps) * kChunk, acc);
 #pragma unroll
   for (int r = 0; r < kSplitRows; ++r) {
     const float sum = warp_sum(acc[r]);
